@@ -1,0 +1,1 @@
+"""regkb: Chinese municipal SME-service regulations as logic."""

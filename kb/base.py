@@ -1,0 +1,106 @@
+"""The knowledge base: encoded documents, the Datalog engine, and queries.
+
+This is the Python API the CLI and the notebooks use::
+
+    from kb import KnowledgeBase
+    kb = KnowledgeBase()                       # default interpretation switches
+    report = kb.check("facts/organizations/….yaml")
+    report.table()                             # pandas DataFrame, one row per program
+    kb.explain(profile, "beijing.platform")    # derivation tree with citations
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from kb.check import ExplainNode, ProgramResult, Reading, program_result
+from kb.compile import derived_measures, expand_axioms, org_facts, static_facts, windows
+from kb.datalog import Engine
+from kb.encoding import load_documents, programs_of
+from kb.errors import InputError
+from kb.model import PROGRAMS, Node
+from kb.report import CheckReport
+from kb.switches import load_switches, resolve_settings
+from kb.yamlio import read_yaml
+
+DEFAULT_FACTS = Path(os.environ.get("REGKB_FACTS", Path(__file__).resolve().parent.parent / "facts"))
+
+
+def known_fields() -> set[str]:
+    from kb.profile import FIELDS
+    return set(FIELDS)
+
+
+class KnowledgeBase:
+    def __init__(self, facts_dir: str | Path | None = None, switches: dict[str, str] | None = None):
+        self.facts_dir = Path(facts_dir or DEFAULT_FACTS)
+        self.switch_defs = load_switches(self.facts_dir)
+        self.settings = resolve_settings(self.switch_defs, switches)
+        self.functions = list((read_yaml(self.facts_dir / "functions.yaml") or {}).get("functions", {}))
+        self.axioms = (read_yaml(self.facts_dir / "measures.yaml") or {}).get("axioms", [])
+        self.le_pairs = expand_axioms(self.axioms, self.functions)
+        self.documents = load_documents(self.facts_dir, self.settings, known_fields(), set(self.functions))
+        self.programs = programs_of(self.documents)
+        self.nodes: dict[str, Node] = {n.id: n for p in self.programs.values() for n in p.nodes()}
+        self._windows = windows(self.programs)
+        self._derived = derived_measures(self.programs)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(static_facts(self.programs, self.le_pairs))
+        return self._engine
+
+    def with_switches(self, **switches: str) -> "KnowledgeBase":
+        return KnowledgeBase(self.facts_dir, {**self.settings, **switches})
+
+    # -- queries -------------------------------------------------------------
+    def program_ids(self, programs: list[str] | None, source: str = "--program") -> list[str]:
+        if not programs:
+            return list(PROGRAMS)
+        for pid in programs:
+            if pid not in PROGRAMS:
+                raise InputError(source, pid, f"unknown program id; expected one of {', '.join(PROGRAMS)}")
+        return list(programs)
+
+    def read(self, profile) -> Reading:
+        engine = self.engine
+        facts = org_facts(profile, engine.next_token(), self.functions, self._windows, self._derived)
+        return Reading(profile, engine.evaluate(facts, facts[0][1]), self.le_pairs)
+
+    def load(self, profile, as_of: date | None = None):
+        from kb.profile import load_profile, profile_from_dict
+        if isinstance(profile, (str, Path)):
+            return load_profile(profile, as_of=as_of)
+        if isinstance(profile, dict):
+            return profile_from_dict(profile, as_of=as_of)
+        return profile
+
+    def check(self, profile, programs: list[str] | None = None, as_of: date | None = None) -> CheckReport:
+        """Every program's status for a profile (or each entity of a group)."""
+        profile = self.load(profile, as_of)
+        ids = self.program_ids(programs)
+        entities = getattr(profile, "entities", None)
+        results: list[ProgramResult] = []
+        for entity in entities or [profile]:
+            reading = self.read(entity)
+            for pid in ids:
+                results.append(program_result(reading, self.programs[pid],
+                                              entity.id if entities else None))
+        return CheckReport(org=profile.id, as_of=profile.as_of, results=results, kb=self)
+
+    def explain(self, profile, program: str, as_of: date | None = None) -> ExplainNode | list[ExplainNode]:
+        """The derivation tree of one program: each node's status, figures and citation."""
+        profile = self.load(profile, as_of)
+        self.program_ids([program], "PROGRAM")
+        prog = self.programs[program]
+        entities = getattr(profile, "entities", None)
+        trees = []
+        for entity in entities or [profile]:
+            reading = self.read(entity)
+            root = Node(id=prog.id, kind="all", program=prog.id, citation=prog.conditions[0].citation,
+                        children=prog.conditions, gloss=prog.name)
+            trees.append(reading.explain(root))
+        return trees if entities else trees[0]

@@ -1,0 +1,87 @@
+"""What a threshold compares: a profile field, or a figure derived from fields.
+
+The derivations are few and fixed (full years since a date, a share of one
+count in another, a share among a subset bounded from the whole), so they are
+named kinds here, chosen by data in the encoding; nothing is evaluated from text.
+Every figure is exact (int or Fraction): thresholds decide eligibility.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+KINDS = ("field", "years_since", "share", "share_within")
+
+
+@dataclass(frozen=True)
+class Measure:
+    kind: str
+    args: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        if self.kind == "field":
+            return self.args[0]
+        return f"{self.kind}({', '.join(self.args)})"
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.args
+
+    def describe(self) -> str:
+        if self.kind == "years_since":
+            return f"full years since {self.args[0]}"
+        if self.kind == "share":
+            return f"{self.args[0]} / {self.args[1]}"
+        if self.kind == "share_within":
+            return f"share of {self.args[0]} among {self.args[1]}"
+        return self.args[0]
+
+
+def full_years(start: date, end: date) -> int:
+    """Completed years from start to end: 两年以上 holds once the second
+    anniversary is reached (以上 includes the number)."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def shift_years(day: date, years: int) -> date:
+    """The same month and day ``years`` earlier (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def bounds(measure: Measure, values: dict[str, Any], as_of: date) -> tuple[Any, Any] | None:
+    """(lower, upper) bounds of a derived measure from known profile values, or
+    None where an input is missing. Plain fields are bounded in Datalog, where
+    the axioms of measures.yaml apply; derived ones are computed here."""
+    args = [values.get(a) for a in measure.args]
+    if any(a is None for a in args):
+        return None
+    if measure.kind == "field":
+        return args[0], args[0]
+    if measure.kind == "years_since":
+        n = full_years(args[0], as_of)
+        return n, n
+    if measure.kind == "share":
+        num, den = args
+        if den == 0:
+            return None
+        share = Fraction(num) / Fraction(den)
+        return share, share
+    if measure.kind == "share_within":
+        # qualified persons among the subset are at least those who cannot be
+        # outside it, and at most the smaller of the two counts.
+        qualified, subset, whole = (Fraction(a) for a in args)
+        if subset == 0:
+            return None
+        low = max(Fraction(0), qualified - (whole - subset)) / subset
+        high = min(qualified, subset) / subset
+        return low, high
+    raise ValueError(measure.kind)
