@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from kb.check import ExplainNode, ProgramResult, Reading, program_result
-from kb.compile import derived_measures, expand_axioms, org_facts, static_facts, windows
+from kb.compile import (derived_measures, expand_axioms, org_facts, static_facts, tree_height,
+                        windows)
 from kb.datalog import Engine
 from kb.encoding import load_documents, programs_of
 from kb.errors import InputError
@@ -50,7 +51,7 @@ class KnowledgeBase:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(static_facts(self.programs, self.le_pairs))
+            self._engine = Engine(static_facts(self.programs, self.le_pairs), tree_height(self.programs))
         return self._engine
 
     def with_switches(self, **switches: str) -> "KnowledgeBase":

@@ -106,6 +106,16 @@ class Reading:
             return MET
         return UNKNOWN
 
+    def field_bounds(self, name: str) -> tuple:
+        """A field's value, or the bounds its relatives give (for wording only:
+        the rules decide from the same axioms)."""
+        v = self.profile.values
+        if name in v:
+            return v[name], v[name]
+        los = [v[s] for s, m in self.le_pairs if m == name and s in v]
+        his = [v[s] for m, s in self.le_pairs if m == name and s in v]
+        return (max(los) if los else None), (min(his) if his else None)
+
     # -- words ---------------------------------------------------------------
     def figure(self, name: str) -> str | None:
         values = self.profile.values
@@ -129,12 +139,13 @@ class Reading:
             else:
                 hi = [values[s] for mm, s in self.le_pairs if mm == m.name and s in values]
         else:
-            b = bounds(m, values, self.profile.as_of)
+            b = bounds(m, values, self.profile.as_of, self.field_bounds)
             shown = None
             if b is not None:
-                hi = [b[1]]
-                shown = (f"{m.describe()} = {fmt(b[0])}" if b[0] == b[1]
-                         else f"{m.describe()} between {fmt(b[0])} and {fmt(b[1])}")
+                hi = [b[1]] if b[1] is not None else []
+                lo_s, hi_s = (fmt(x) if x is not None else "?" for x in b)
+                shown = (f"{m.describe()} = {lo_s}" if b[0] == b[1]
+                         else f"{m.describe()} between {lo_s} and {hi_s}")
         if shown is None:
             return f"{m.describe()} unknown (needs {op} {fmt(t)}{unit})"
         if status == FAILED and op in (">=", ">") and hi:

@@ -37,7 +37,10 @@ def node_facts(node: Node) -> Iterator[tuple]:
         yield ("general", c)
     kind = node.kind
     if kind == "threshold":
-        yield ("thr", c, p["measure"].name, p["op"], p["value"])
+        m = p["measure"]
+        yield ("thr", c, m.name, p["op"], p["value"])
+        if m.kind == "share":
+            yield ("share_of", m.name, m.args[0], m.args[1])
     elif kind == "boolean":
         yield ("eq", c, p["field"], _truth(p["expect"]))
     elif kind in ("locality", "applicant_type"):
@@ -69,6 +72,7 @@ def node_facts(node: Node) -> Iterator[tuple]:
             yield ("growth_pair", c, i)
     elif kind in COMPOSITE_AS:
         yield ("node", c, COMPOSITE_AS[kind])
+        yield ("nchild", c, len(node.children))
     elif kind == "k_of_n":
         yield ("need", c, p["k"])
         yield ("nchild", c, len(node.children))
@@ -80,10 +84,22 @@ def node_facts(node: Node) -> Iterator[tuple]:
             yield ("child", c, child.id)
 
 
+def height(node: Node) -> int:
+    return 1 + max(map(height, node.children)) if node.children else 0
+
+
+def tree_height(programs: dict[str, Program]) -> int:
+    """Height of the tallest program tree (the program is its root)."""
+    return 1 + max(height(top) for prog in programs.values() for top in prog.conditions)
+
+
 def static_facts(programs: dict[str, Program], le_pairs: list[tuple[str, str]]) -> list[tuple]:
     facts: list[tuple] = [("le", a, b) for a, b in le_pairs]
     for prog in programs.values():
         facts.append(("node", prog.id, "all"))
+        facts.append(("height", prog.id, 1 + max(height(top) for top in prog.conditions)))
+        facts.extend(("height", n.id, height(n)) for n in prog.nodes())
+        facts.append(("nchild", prog.id, len(prog.conditions)))
         facts.extend(("child", prog.id, top.id) for top in prog.conditions)
         for node in prog.nodes():
             facts.extend(node_facts(node))
@@ -109,7 +125,7 @@ def derived_measures(programs: dict[str, Program]) -> dict[str, object]:
     for prog in programs.values():
         for node in prog.nodes():
             m = node.params.get("measure")
-            if m is not None and m.kind != "field":
+            if m is not None and m.kind not in ("field", "share"):   # shares: rules.dl
                 out[m.name] = m
     return out
 

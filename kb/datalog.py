@@ -15,6 +15,17 @@ from typing import Iterable
 from pyDatalog import Logic, pyDatalog
 
 RULES = resources.files("kb").joinpath("rules.dl").read_text(encoding="utf-8")
+LAYER = resources.files("kb").joinpath("layers.dl").read_text(encoding="utf-8")
+
+
+def program_text(height: int) -> str:
+    """The rules for trees up to ``height``: the leaves, then one copy of the
+    layer block per level (only integers are substituted: no data)."""
+    parts = [RULES, "met_le_0(O,C) <= met0(O,C)", "failed_le_0(O,C) <= failed0(O,C)"]
+    for k in range(1, height + 1):
+        parts.append(LAYER.replace("{k}", str(k)).replace("{j}", str(k - 1)))
+    parts += [f"met(O,C) <= met_le_{height}(O,C)", f"failed(O,C) <= failed_le_{height}(O,C)"]
+    return "\n".join(parts)
 _lock = threading.Lock()
 
 
@@ -24,17 +35,20 @@ def _ask(query: str) -> set[tuple]:
 
 
 class Engine:
-    def __init__(self, static_facts: Iterable[tuple]):
+    def __init__(self, static_facts: Iterable[tuple], height: int):
         with _lock:
-            Logic(True)                    # a fresh, empty logic for this thread
-            self._logic = Logic.tl.logic   # keep it to re-activate later
-            pyDatalog.load(RULES)
+            Logic()                        # reset: a fresh, empty logic for this thread
+            self._logic = Logic(True)      # (Logic(True) only returns the current one)
+            pyDatalog.load(program_text(int(height)))
             for fact in static_facts:
                 pyDatalog.assert_fact(*fact)
         self._token = 0
 
     def _activate(self) -> None:
-        Logic(self._logic)
+        # Logic(saved) installs a *copy* of the saved logic (sharing its
+        # predicates); keep that copy so facts asserted later stay in ours.
+        if getattr(Logic.tl, "logic", None) is not self._logic:
+            self._logic = Logic(self._logic)
 
     def evaluate(self, org_facts: list[tuple], token: int) -> dict[str, set]:
         """Assert one organization's facts, read every conclusion about it,

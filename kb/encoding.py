@@ -83,7 +83,10 @@ class Loader:
     def field_name(self, name: Any, path: str, function: str | None) -> str:
         if not isinstance(name, str) or not name:
             raise InputError(self.source, path, "expected a profile field name")
-        if function and "." not in name:
+        # inside a function, bare names are that function's figures
+        # (firms_offline → services.financing.firms_offline); profile-level
+        # names such as kinds stay as they are
+        if function and "." not in name and (self.known_fields is None or name not in self.known_fields):
             name = f"services.{function}.{name}"
         if self.known_fields is not None:
             generic = name

@@ -57,10 +57,17 @@ def shift_years(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def bounds(measure: Measure, values: dict[str, Any], as_of: date) -> tuple[Any, Any] | None:
+def bounds(measure: Measure, values: dict[str, Any], as_of: date,
+           field_bounds=None) -> tuple[Any, Any] | None:
     """(lower, upper) bounds of a derived measure from known profile values, or
-    None where an input is missing. Plain fields are bounded in Datalog, where
-    the axioms of measures.yaml apply; derived ones are computed here."""
+    None where an input is missing. The engine bounds plain fields and shares
+    in Datalog (kb/rules.dl); years and shares within a subset come from here.
+    ``field_bounds`` (name → (lo, hi)) lets a share be worded from bounds."""
+    if measure.kind == "share" and field_bounds is not None:
+        (n_lo, n_hi), (d_lo, d_hi) = field_bounds(measure.args[0]), field_bounds(measure.args[1])
+        lo = Fraction(n_lo) / Fraction(d_hi) if n_lo is not None and d_hi else None
+        hi = Fraction(n_hi) / Fraction(d_lo) if n_hi is not None and d_lo else None
+        return None if lo is None and hi is None else (lo, hi)
     args = [values.get(a) for a in measure.args]
     if any(a is None for a in args):
         return None
