@@ -50,28 +50,49 @@ class Engine:
         if getattr(Logic.tl, "logic", None) is not self._logic:
             self._logic = Logic(self._logic)
 
+    # what is read back about each organization: name → (query, arity after O)
+    QUERIES = {
+        "met": "met(O, C)",
+        "failed": "failed(O, C)",
+        "discretion": "discretion(O, C, D)",
+        "credit": "credit_hit_by(O, C, K, S, D)",
+        "ban": "ban_hit_by(O, C, P, R, D)",
+        "blocked": "blocked_by(O, C, P, E)",
+        "no_inc": "no_inc(O, C, Y, N1, N0)",
+    }
+
     def evaluate(self, org_facts: list[tuple], token: int) -> dict[str, set]:
         """Assert one organization's facts, read every conclusion about it,
         retract them. ``token`` is the integer the facts use for the org."""
-        if not isinstance(token, int):
-            raise TypeError("organization token must be an int")
+        return self.evaluate_many([(org_facts, token)])[token]
+
+    def evaluate_many(self, batch: list[tuple[list[tuple], int]]) -> dict[int, dict[str, set]]:
+        """The same for several organizations at once: one set-at-a-time query
+        per predicate instead of one per organization."""
+        tokens = [token for _, token in batch]
+        if not all(isinstance(t, int) and not isinstance(t, bool) for t in tokens):
+            raise TypeError("organization tokens must be ints")
+        out: dict[int, dict[str, set]] = {t: {k: set() for k in self.QUERIES} for t in tokens}
+        single = len(tokens) == 1
         with _lock:
             self._activate()
-            for fact in org_facts:
-                pyDatalog.assert_fact(*fact)
+            for facts, _ in batch:
+                for fact in facts:
+                    pyDatalog.assert_fact(*fact)
             try:
-                return {
-                    "met": {c for (c,) in _ask(f"met({token}, C)")},
-                    "failed": {c for (c,) in _ask(f"failed({token}, C)")},
-                    "discretion": _ask(f"discretion({token}, C, D)"),
-                    "credit": _ask(f"credit_hit_by({token}, C, K, S, D)"),
-                    "ban": _ask(f"ban_hit_by({token}, C, P, R, D)"),
-                    "blocked": _ask(f"blocked_by({token}, C, P, E)"),
-                    "no_inc": _ask(f"no_inc({token}, C, Y, N1, N0)"),
-                }
+                for key, query in self.QUERIES.items():
+                    if single:   # bind O: pyDatalog then only reasons about this one
+                        for row in _ask(query.replace("O,", f"{tokens[0]},", 1)):
+                            out[tokens[0]][key].add(row[0] if key in ("met", "failed") else row)
+                    else:
+                        for row in _ask(query):
+                            rest = row[1:]
+                            out[row[0]][key].add(rest[0] if key in ("met", "failed") else rest)
             finally:
-                for fact in org_facts:
-                    pyDatalog.retract_fact(*fact)
+                for facts, _ in batch:
+                    for fact in facts:
+                        pyDatalog.retract_fact(*fact)
+        return out
 
     def next_token(self) -> int:
         self._token += 1
