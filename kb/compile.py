@@ -94,15 +94,24 @@ def tree_height(programs: dict[str, Program]) -> int:
 
 
 def static_facts(programs: dict[str, Program], le_pairs: list[tuple[str, str]]) -> list[tuple]:
+    """The condition trees as facts. Each node gets the level at which
+    kb/layers.dl decides it: the program root at the tallest tree's height,
+    every child one level below its parent."""
+    top_level = tree_height(programs)
     facts: list[tuple] = [("le", a, b) for a, b in le_pairs]
+
+    def place(node: Node, level: int) -> None:
+        facts.append(("level", node.id, level))
+        facts.extend(node_facts(node))
+        for child in node.children:
+            place(child, level - 1)
+
     for prog in programs.values():
-        facts.append(("node", prog.id, "all"))
-        facts.append(("height", prog.id, 1 + max(height(top) for top in prog.conditions)))
-        facts.extend(("height", n.id, height(n)) for n in prog.nodes())
-        facts.append(("nchild", prog.id, len(prog.conditions)))
+        facts += [("node", prog.id, "all"), ("nchild", prog.id, len(prog.conditions)),
+                  ("level", prog.id, top_level)]
         facts.extend(("child", prog.id, top.id) for top in prog.conditions)
-        for node in prog.nodes():
-            facts.extend(node_facts(node))
+        for top in prog.conditions:
+            place(top, top_level - 1)
         for exc in prog.exceptions:
             if exc.kind == "relaxation":
                 facts.extend(("relax", exc.id, cid) for cid in exc.applies_to)

@@ -20,12 +20,16 @@ LAYER = resources.files("kb").joinpath("layers.dl").read_text(encoding="utf-8")
 
 def program_text(height: int) -> str:
     """The rules for trees up to ``height``: the leaves, then one copy of the
-    layer block per level (only integers are substituted: no data)."""
-    parts = [RULES, "met_le_0(O,C) <= met0(O,C)", "failed_le_0(O,C) <= failed0(O,C)"]
+    level block per level (only integers are substituted: no data)."""
+    parts = [RULES]
     for k in range(1, height + 1):
         parts.append(LAYER.replace("{k}", str(k)).replace("{j}", str(k - 1)))
-    parts += [f"met(O,C) <= met_le_{height}(O,C)", f"failed(O,C) <= failed_le_{height}(O,C)"]
+    parts += [f"met(O,C) <= met_{height}(O,C)", f"failed(O,C) <= failed_{height}(O,C)",
+              # one query for both conclusions: they share every lower level
+              "status(O,C,'met') <= met(O,C)", "status(O,C,'failed') <= failed(O,C)"]
     return "\n".join(parts)
+
+
 _lock = threading.Lock()
 
 
@@ -52,8 +56,7 @@ class Engine:
 
     # what is read back about each organization: name → (query, arity after O)
     QUERIES = {
-        "met": "met(O, C)",
-        "failed": "failed(O, C)",
+        "status": "status(O, C, S)",
         "discretion": "discretion(O, C, D)",
         "credit": "credit_hit_by(O, C, K, S, D)",
         "ban": "ban_hit_by(O, C, P, R, D)",
@@ -72,7 +75,8 @@ class Engine:
         tokens = [token for _, token in batch]
         if not all(isinstance(t, int) and not isinstance(t, bool) for t in tokens):
             raise TypeError("organization tokens must be ints")
-        out: dict[int, dict[str, set]] = {t: {k: set() for k in self.QUERIES} for t in tokens}
+        keys = [k for k in self.QUERIES if k != "status"] + ["met", "failed"]
+        out: dict[int, dict[str, set]] = {t: {k: set() for k in keys} for t in tokens}
         single = len(tokens) == 1
         with _lock:
             self._activate()
@@ -82,12 +86,14 @@ class Engine:
             try:
                 for key, query in self.QUERIES.items():
                     if single:   # bind O: pyDatalog then only reasons about this one
-                        for row in _ask(query.replace("O,", f"{tokens[0]},", 1)):
-                            out[tokens[0]][key].add(row[0] if key in ("met", "failed") else row)
+                        rows = [(tokens[0], *r) for r in _ask(query.replace("O,", f"{tokens[0]},", 1))]
                     else:
-                        for row in _ask(query):
-                            rest = row[1:]
-                            out[row[0]][key].add(rest[0] if key in ("met", "failed") else rest)
+                        rows = _ask(query)
+                    for token, *rest in rows:
+                        if key == "status":
+                            out[token][rest[1]].add(rest[0])
+                        else:
+                            out[token][key].add(tuple(rest))
             finally:
                 for facts, _ in batch:
                     for fact in facts:
