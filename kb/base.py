@@ -20,7 +20,7 @@ from kb.compile import (derived_measures, expand_axioms, org_facts, static_facts
 from kb.datalog import Engine
 from kb.encoding import load_documents, programs_of
 from kb.errors import InputError
-from kb.model import PROGRAMS, Node
+from kb.model import PROGRAMS, Citation, Node
 from kb.report import CheckReport
 from kb.switches import load_switches, resolve_settings
 from kb.yamlio import read_yaml
@@ -92,6 +92,15 @@ class KnowledgeBase:
                                               entity.id if entities else None))
         return CheckReport(org=profile.id, as_of=profile.as_of, results=results, kb=self)
 
+    def program_citation(self, prog) -> Citation:
+        """The article that opens the program's conditions (同时具备以下条件 …),
+        cited by its lead sentence."""
+        first = prog.conditions[0].citation
+        article = next(a for a in prog.document.articles if a.number == first.article)
+        return Citation(program=prog.id, article=article.number, clause=None, part=None,
+                        inferred=article.inferred, text=article.text.splitlines()[0],
+                        document=prog.document.id)
+
     def explain(self, profile, program: str, as_of: date | None = None) -> ExplainNode | list[ExplainNode]:
         """The derivation tree of one program: each node's status, figures and citation."""
         profile = self.load(profile, as_of)
@@ -101,7 +110,7 @@ class KnowledgeBase:
         trees = []
         for entity in entities or [profile]:
             reading = self.read(entity)
-            root = Node(id=prog.id, kind="all", program=prog.id, citation=prog.conditions[0].citation,
+            root = Node(id=prog.id, kind="all", program=prog.id, citation=self.program_citation(prog),
                         children=prog.conditions, gloss=prog.name)
             trees.append(reading.explain(root))
         return trees if entities else trees[0]

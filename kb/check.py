@@ -11,7 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from kb.measures import bounds
+from kb.measures import bounds, shift_years
 from kb.model import Citation, Node, Program
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
@@ -148,6 +148,10 @@ class Reading:
                          else f"{m.describe()} between {lo_s} and {hi_s}")
         if shown is None:
             return f"{m.describe()} unknown (needs {op} {fmt(t)}{unit})"
+        if m.kind == "years_since" and status == FAILED and op == ">=" and m.args[0] in values:
+            since = values[m.args[0]]
+            ready = shift_years(since, -int(t)) if int(t) == t else None
+            return f"{shown} < {fmt(t)}{unit}" + (f"; reached on {ready}" if ready else "")
         if status == FAILED and op in (">=", ">") and hi:
             gap = t - min(hi)
             more = f"; short by {fmt(gap)}{unit}" if gap > 0 else ""
@@ -218,11 +222,13 @@ class Reading:
             if guard.status == FAILED:
                 return f"does not apply ({guard.why})"
             return f"{guard.why} → {then.why}"
-        # all / function
-        bad = [c for c in kids if c.status == status] if status != MET else kids
+        # all / function: name what decided it
         label = p.get("label") or p.get("function")
         prefix = f"{label}: " if label else ""
-        return prefix + "; ".join(c.why for c in bad)
+        if status == MET and len(kids) > 3:
+            return f"{prefix}all {len(kids)} conditions met"
+        shown = kids if status == MET else [c for c in kids if c.status == status]
+        return prefix + "; ".join(c.why for c in shown)
 
     def explain(self, node: Node) -> ExplainNode:
         kids = [self.explain(c) for c in node.children]

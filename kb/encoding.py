@@ -108,7 +108,9 @@ class Loader:
 
     # -- nodes ---------------------------------------------------------------
     def node(self, raw: Any, ctx: _Ctx, path: str, default_id: str | None,
-             program: str | None, function: str | None = None) -> Node:
+             program: str | None, function: str | None = None) -> Node | None:
+        """A condition node; None only where a switch case says the chosen
+        reading imposes nothing."""
         if not isinstance(raw, dict):
             raise InputError(self.source, path, "expected a condition mapping")
         kind = self.need(raw, "kind", path, str)
@@ -190,6 +192,8 @@ class Loader:
         elif kind == "when":
             guard = self.node(raw.get("if"), sub_ctx, f"{path}.if", f"{node_id}/if", program, function)
             then = self.node(raw.get("then"), sub_ctx, f"{path}.then", f"{node_id}/then", program, function)
+            if guard is None or then is None:
+                raise InputError(self.source, path, "a when node needs both if and then")
             node.children = [guard, then]
         else:
             raise InputError(self.source, f"{path}.kind",
@@ -204,6 +208,8 @@ class Loader:
         value = self.settings[name]
         if value not in cases:
             raise InputError(self.source, f"{path}.cases", f"no case for {name}={value}")
+        if cases[value] is None:    # under this reading the text imposes nothing here
+            return None
         chosen = self.node(cases[value], ctx, f"{path}.cases.{value}", node_id, program, function)
         chosen.switch = (name, value)
         for key in ("quote", "gloss", "interpretation"):
@@ -226,8 +232,12 @@ class Loader:
             default = None
             if isinstance(item, dict) and item.get("kind") == "function" and not item.get("id"):
                 default = f"{parent_id}/{item.get('function')}"
-            out.append(self.node(item, ctx, f"{path}.{key}[{i - 1}]", default or f"{parent_id}/{i}",
-                                 program, function))
+            node = self.node(item, ctx, f"{path}.{key}[{i - 1}]", default or f"{parent_id}/{i}",
+                             program, function)
+            if node is not None:
+                out.append(node)
+        if required and not out:
+            raise InputError(self.source, f"{path}.{key}", "every alternative was switched off")
         return out
 
     def measure(self, raw: dict, path: str, function: str | None) -> Measure:
@@ -294,9 +304,11 @@ class Loader:
                 ctx = _Ctx(self, head, article_stub, clauses[j], cpath, by_no)
                 for k, raw in enumerate(cl.get("conditions") or []):
                     nodes.append(self.node(raw, ctx, f"{cpath}.conditions[{k}]", None, default_program))
+                nodes = [n for n in nodes if n is not None]
             ctx = _Ctx(self, head, article_stub, None, path, by_no)
             for k, raw in enumerate(art.get("conditions") or []):
                 nodes.append(self.node(raw, ctx, f"{path}.conditions[{k}]", None, default_program))
+            nodes = [n for n in nodes if n is not None]
             for k, raw in enumerate(art.get("exceptions") or []):
                 epath = f"{path}.exceptions[{k}]"
                 exceptions.append(Exception_(

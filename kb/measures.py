@@ -50,7 +50,8 @@ def full_years(start: date, end: date) -> int:
 
 
 def shift_years(day: date, years: int) -> date:
-    """The same month and day ``years`` earlier (29 Feb → 28 Feb)."""
+    """The same month and day ``years`` earlier (later, for a negative count;
+    29 Feb → 28 Feb)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:
