@@ -17,9 +17,10 @@ class LintFinding:
     excerpt: str = ""           # the exact Chinese words at issue (shorter than the clause)
     related: list[Citation] = field(default_factory=list)   # other clauses the finding rests on
     title: str = ""             # the document's title, for reports
+    programs: list[str] = field(default_factory=list)      # programs the cited words govern
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "document": self.document,
+        return {"rule": self.rule, "document": self.document, "programs": self.programs,
                 "citation": self.citation.to_json(), "label": self.citation.label(),
                 "excerpt": self.excerpt, "message": self.message, "why": self.why,
                 "related": [dict(c.to_json(), label=c.label(), document=c.document)

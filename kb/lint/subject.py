@@ -115,19 +115,30 @@ def numeral_style(label: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    """Sentences and semicolon-separated parts, an opening 第…条 label removed."""
+    out = []
+    for part in SENTENCE_END.split(text):
+        part = part.strip()
+        m = ARTICLE_RE.match(part)
+        if m:
+            part = part[m.end():].strip()
+        if part:
+            out.append(part)
+    return out
 
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def document_from_text(raw: str, doc_id: str, title: str = "", path: str = "") -> Document:
+def document_from_text(raw: str, doc_id: str, title: str = "", path: str = "",
+                       hints: dict[str, int] | None = None) -> Document:
     """A Document read from the text alone: no programs, no conditions, every
     article of class "unknown", its clauses the items the text numbers (or
-    leaves for position to number)."""
+    leaves for position to number). ``hints`` as encoding.yaml's
+    ``unlabelled_articles``."""
     articles = []
-    for src in split_with_hints(raw, {}):
+    for src in split_with_hints(raw, hints or {}):
         items, _ = scan_items(src.lines)
         clauses = [Clause(clause=it.number, inferred=it.label is None,
                           part=None if it.list_no == 1 else str(it.list_no), text=it.line)
@@ -136,8 +147,9 @@ def document_from_text(raw: str, doc_id: str, title: str = "", path: str = "") -
                                 text=src.text, inferred=src.label is None, clauses=clauses,
                                 conditions=[]))
     first = next((clean_line(l) for l in raw.splitlines() if clean_line(l)), "")
+    header = {"unlabelled_articles": dict(hints)} if hints else {}
     return Document(id=doc_id, city="", title=title or first, seed="", programs=[], path=path,
-                    header={}, articles=articles, exceptions=[], source_text=raw)
+                    header=header, articles=articles, exceptions=[], source_text=raw)
 
 
 @dataclass
@@ -206,6 +218,15 @@ class Subject:
             if tops:
                 return tops[0].program
         return self.doc.programs[0] if self.doc.programs else ""
+
+    def programs_at(self, citation: Citation) -> list[str]:
+        """Every program the cited words govern: those of the conditions encoded
+        there, else in the article, else all of the document's."""
+        art = self.article(citation.article)
+        tops = [n for top in art.conditions for n in top.walk()] if art else []
+        at = [n.program for n in tops if citation.clause is None or
+              (n.citation.clause == citation.clause and n.citation.part == citation.part)]
+        return list(dict.fromkeys(at or [n.program for n in tops] or self.doc.programs))
 
     def lead_in(self, article: Article) -> str:
         """The article's words before its first list item."""
