@@ -1,0 +1,387 @@
+"""The catalogue of canonical measures (facts/catalogue.yaml): what each
+program requires, mapped onto the profile's field names, and the axioms that
+relate measures the cities count differently.
+
+Each entry names an encoded condition and restates its figures (comparator,
+threshold, unit, window) for the reader of facts/; the loader checks them
+against the encoding, so the two cannot drift apart. The figures the
+comparisons use are read from the condition trees themselves, so a switch
+that changes a figure changes the comparison too (the restated figures are
+checked only where the tree is in its default reading).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from kb.encoding import exact
+from kb.errors import InputError
+from kb.model import PROGRAMS, Citation, Node
+from kb.yamlio import read_yaml
+
+FIGURE_KEYS = ("measure", "op", "value", "unit", "window", "kinds", "subjects", "programs",
+               "reasons", "of")
+OWN = "own"            # stands for "the program's own title" in bans and reapplication
+
+
+# -- figures: one comparable statement per leaf ---------------------------------
+def leaf_figure(node: Node) -> dict[str, Any] | None:
+    """The figure a leaf requires, in the catalogue's vocabulary; None for a
+    function's implicit ``offered`` leaf (the function figure carries it)."""
+    k, p = node.kind, node.params
+    if k == "threshold":
+        return {"measure": p["measure"].name, "op": p["op"], "value": p["value"], "unit": p.get("unit")}
+    if k == "boolean":
+        if p["field"].endswith(".offered") and node.id.endswith("/offered"):
+            return None
+        return {"measure": p["field"], "op": "=", "value": p["expect"]}
+    if k == "locality":
+        return {"measure": p["field"], "op": "in", "value": list(p["values"])}
+    if k == "applicant_type":
+        return {"measure": p["field"], "op": "open" if p["open"] else "includes", "value": list(p["values"])}
+    if k == "qualitative":
+        return {"measure": "attest", "op": "=", "value": p["attest"]}
+    if k == "lookback":
+        return {"measure": "credit_events", "op": "none", "kinds": list(p["kinds"]),
+                "subjects": list(p["subjects"]), "window": p["years"]}
+    if k == "ban":
+        return {"measure": "revocations", "op": "none", "programs": list(p["programs"]),
+                "reasons": list(p["reasons"]), "window": p["years"], "own": p["programs"] == [node.program]}
+    if k == "reapplication":
+        return {"measure": "designations", "op": "not_running", "programs": list(p["programs"]),
+                "own": p["programs"] == [node.program]}
+    if k == "growth":
+        return {"measure": p["field"], "op": "increasing", "window": p["years"]}
+    raise ValueError(k)
+
+
+def is_function_list(node: Node) -> bool:
+    return node.kind == "k_of_n" and all(c.kind == "function" for c in node.children)
+
+
+def figures(node: Node) -> list[dict[str, Any]]:
+    """Every figure of a condition tree, in text order. A k-of-n list of
+    service functions is one figure (how many of which functions); the
+    functions' own figures belong to the per-function topics."""
+    if is_function_list(node):
+        return [{"measure": "services", "op": "at_least", "value": node.params["k"],
+                 "of": [c.params["function"] for c in node.children]}]
+    if not node.children:
+        fig = leaf_figure(node)
+        return [fig] if fig else []
+    return [f for c in node.children for f in figures(c)]
+
+
+def _norm(fig: dict[str, Any]) -> tuple:
+    out = []
+    for key in FIGURE_KEYS:
+        v = fig.get(key)
+        if isinstance(v, list):
+            v = tuple(sorted(map(str, v)))
+        elif isinstance(v, (int, Fraction)) and not isinstance(v, bool):
+            v = Fraction(v)
+        out.append((key, v))
+    return tuple(out)
+
+
+# -- the catalogue ------------------------------------------------------------
+@dataclass
+class Entry:
+    topic: str
+    node: Node
+    route: bool = False            # compare a `when` as its route: guard and figures
+    key: str | None = None         # one measure for the whole tree (service functions)
+    note: str | None = None
+    validity: int | None = None    # designation valid for (years), where the entry states it
+    source: str = ""
+
+    @property
+    def program(self) -> str:
+        return self.node.program
+
+    @property
+    def citation(self) -> Citation:
+        return self.node.citation
+
+    @property
+    def figures(self) -> list[dict[str, Any]]:
+        return figures(self.node)
+
+    def measures(self) -> list[str]:
+        if self.key:
+            return [self.key]
+        out: list[str] = []
+        for f in self.figures:
+            if f["measure"] not in out:
+                out.append(f["measure"])
+        return out
+
+
+@dataclass
+class Topic:
+    id: str
+    name: str
+    gloss: str
+    entries: list[Entry] = field(default_factory=list)
+    generated: bool = False
+
+
+@dataclass(frozen=True)
+class Axiom:
+    kind: str                      # le | incomparable | single_valued | own_program
+    terms: tuple[str, ...]
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "terms": list(self.terms), "why": self.why}
+
+
+@dataclass
+class Catalogue:
+    path: str
+    topics: list[Topic]
+    axioms: list[Axiom]
+    measure_names: dict[str, str]
+    units: dict[str, str]
+
+    def topic(self, topic_id: str) -> Topic:
+        for t in self.topics:
+            if t.id == topic_id:
+                return t
+        raise KeyError(topic_id)
+
+    def le_pairs(self, functions: list[str]) -> list[tuple[str, str, str]]:
+        """(smaller, larger, why) with ``services.*`` spelled out per function."""
+        out = []
+        for ax in self.axioms:
+            if ax.kind != "le":
+                continue
+            a, b = ax.terms
+            if "*" in a or "*" in b:
+                out += [(a.replace("*", fn), b.replace("*", fn), ax.why) for fn in functions]
+            else:
+                out.append((a, b, ax.why))
+        return out
+
+    def linking(self, left: list[str], right: list[str]) -> list[Axiom]:
+        """The axioms that relate a measure of one side to a measure of the other."""
+        out = []
+        for ax in self.axioms:
+            if ax.kind not in ("le", "incomparable"):
+                continue
+            a, b = ax.terms
+            for x in left:
+                for y in right:
+                    if x != y and (_matches(a, x) and _matches(b, y) or _matches(a, y) and _matches(b, x)):
+                        if ax not in out:
+                            out.append(ax)
+        return out
+
+    def measure_name(self, measure: str) -> str:
+        if measure in self.measure_names:
+            return self.measure_names[measure]
+        parts = measure.split(".")
+        if parts[0] == "services" and len(parts) == 3:
+            fn = self.measure_names.get(f"services.{parts[1]}", parts[1])
+            return f"{fn}：{self.measure_names.get(f'services.*.{parts[2]}', parts[2])}"
+        return measure
+
+
+def _matches(pattern: str, measure: str) -> bool:
+    if "*" not in pattern:
+        return pattern == measure
+    head, _, tail = pattern.partition("*")
+    return measure.startswith(head) and measure.endswith(tail) and "." not in measure[len(head):-len(tail) or None]
+
+
+def _default_reading(node: Node, kb) -> bool:
+    """Whether no switch in the condition's whole top-level tree is off its default."""
+    top = next((t for t in kb.programs[node.program].conditions
+                if any(n is node for n in t.walk())), node)
+    for n in top.walk():
+        if n.switch and n.switch[0] in kb.switch_defs and kb.switch_defs[n.switch[0]].default != n.switch[1]:
+            return False
+    return True
+
+
+class _Loader:
+    def __init__(self, kb, path: Path):
+        self.kb, self.path, self.source = kb, path, str(path)
+        self.switched = any(kb.switch_defs[k].default != v for k, v in kb.settings.items())
+
+    def fail(self, where: str, expected: str):
+        raise InputError(self.source, where, expected)
+
+    def figure(self, raw: Any, where: str) -> dict[str, Any]:
+        if not isinstance(raw, dict) or "measure" not in raw or "op" not in raw:
+            self.fail(where, "expected a figure with measure and op")
+        unknown = set(raw) - set(FIGURE_KEYS) - {"note"}
+        if unknown:
+            self.fail(where, f"unknown keys {sorted(unknown)}; a figure has {', '.join(FIGURE_KEYS)}")
+        fig = {k: raw[k] for k in FIGURE_KEYS if k in raw}
+        if fig["op"] in _OPS or fig["op"] == "at_least":
+            fig["value"] = exact(fig.get("value"), self.source, f"{where}.value")
+        return fig
+
+    def entry(self, topic: str, raw: Any, where: str) -> Entry | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("condition"), str):
+            self.fail(f"{where}.condition", "expected the id of an encoded condition")
+        cid = raw["condition"]
+        node = self.kb.nodes.get(cid)
+        if node is None and self.switched:
+            return None     # a reading that drops the condition (a switch case of null)
+        if node is None:
+            self.fail(f"{where}.condition", f"no encoded condition {cid!r}")
+        cite = raw.get("cite")
+        if cite != node.citation.label():
+            self.fail(f"{where}.cite", f"expected {node.citation.label()} (where {cid} is encoded), got {cite!r}")
+        if "figures" in raw:
+            if not isinstance(raw["figures"], list) or not raw["figures"]:
+                self.fail(f"{where}.figures", "expected a list of figures")
+            stated = [self.figure(f, f"{where}.figures[{i}]") for i, f in enumerate(raw["figures"])]
+        else:
+            stated = [self.figure({k: v for k, v in raw.items() if k in FIGURE_KEYS}, where)]
+        if _default_reading(node, self.kb):
+            actual = figures(node)
+            if sorted(map(_norm, stated)) != sorted(map(_norm, actual)):
+                self.fail(where, f"figures do not match the encoding of {cid} (encoded: "
+                                 + "; ".join(describe(f) for f in actual) + ")")
+        validity = raw.get("validity")
+        if validity is not None:
+            from kb.texts import chinese_numeral
+            if not isinstance(validity, int) or f"有效期为{chinese_numeral(validity)}年" not in node.citation.text \
+                    and f"有效期为{validity}年" not in node.citation.text:
+                self.fail(f"{where}.validity", "expected the validity in years the cited text states (有效期为…年)")
+        return Entry(topic=topic, node=node, route=bool(raw.get("route")), note=raw.get("note"),
+                     key="services" if is_function_list(node) else None, validity=validity,
+                     source=f"{self.source}: {where}")
+
+    def axiom(self, raw: Any, where: str) -> Axiom:
+        if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
+            self.fail(where, "expected an axiom with a why")
+        kinds = [k for k in ("le", "incomparable", "single_valued", "own_program") if k in raw]
+        if len(kinds) != 1:
+            self.fail(where, "expected exactly one of le, incomparable, single_valued, own_program")
+        kind = kinds[0]
+        terms = raw[kind]
+        terms = tuple(terms) if isinstance(terms, list) else (terms,)
+        if kind in ("le", "incomparable") and len(terms) != 2:
+            self.fail(f"{where}.{kind}", "expected two measures")
+        if not all(isinstance(t, str) and t for t in terms):
+            self.fail(f"{where}.{kind}", "expected measure names")
+        return Axiom(kind, terms, raw["why"].strip())
+
+    def load(self) -> Catalogue:
+        data = read_yaml(self.path)
+        if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+            self.fail("topics", "expected the list of topics")
+        axioms = [self.axiom(a, f"axioms[{i}]") for i, a in enumerate(data.get("axioms") or [])]
+        names = {str(k): str(v) for k, v in (data.get("measures") or {}).items()}
+        units = {str(k): str(v) for k, v in (data.get("units") or {}).items()}
+        topics, seen = [], set()
+        for i, raw in enumerate(data["topics"]):
+            where = f"topics[{i}]"
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+                self.fail(f"{where}.id", "expected a topic id")
+            if raw["id"] in seen:
+                self.fail(f"{where}.id", f"duplicate topic {raw['id']!r}")
+            seen.add(raw["id"])
+            topic = Topic(raw["id"], str(raw.get("name") or raw["id"]), str(raw.get("gloss") or ""))
+            for j, e in enumerate(raw.get("entries") or []):
+                entry = self.entry(topic.id, e, f"{where}.entries[{j}]")
+                if entry is not None:
+                    topic.entries.append(entry)
+            topics.append(topic)
+        if data.get("function_topics"):
+            topics += self.function_topics(names)
+        self.check_axioms(axioms)
+        return Catalogue(self.source, topics, axioms, names, units)
+
+    def function_topics(self, names: dict[str, str]) -> list[Topic]:
+        """One topic per canonical service function, from every function node:
+        the encodings already map each program's label onto the canonical name."""
+        by_fn: dict[str, list[Node]] = {}
+        for prog in self.kb.programs.values():
+            for node in prog.nodes():
+                if node.kind == "function":
+                    by_fn.setdefault(node.params["function"], []).append(node)
+        out = []
+        for fn in self.kb.functions:
+            nodes = by_fn.get(fn, [])
+            if not nodes:
+                continue
+            topic = Topic(f"function.{fn}", f"服务功能：{names.get(f'services.{fn}', fn)}",
+                          f"The {fn} function as each program defines it (offered, and its yearly figures).",
+                          generated=True)
+            rank = {p: i for i, p in enumerate(PROGRAMS)}
+            topic.entries = [Entry(topic.id, n, key=f"services.{fn}", source="generated from the encodings")
+                             for n in sorted(nodes, key=lambda n: rank[n.program])]
+            out.append(topic)
+        return out
+
+    def check_axioms(self, axioms: list[Axiom]) -> None:
+        from kb.profile import FIELDS
+        for i, ax in enumerate(axioms):
+            if ax.kind in ("own_program",):
+                continue
+            for t in ax.terms:
+                base = t
+                if t.startswith(("years_since(", "share(", "share_within(")):
+                    base = t[t.index("(") + 1:-1].split(",")[0].strip()
+                if base not in FIELDS and base.replace("*", "information") not in FIELDS:
+                    self.fail(f"axioms[{i}]", f"unknown measure {t!r}; expected profile field names")
+
+
+def load_catalogue(kb, path: str | Path | None = None) -> Catalogue:
+    path = Path(path) if path else Path(kb.facts_dir) / "catalogue.yaml"
+    return _Loader(kb, path).load()
+
+
+# -- words ----------------------------------------------------------------------
+_UNIT_WORDS = {"share": "", "m2": " m²"}
+
+
+def fmt_value(value: Any, unit: str | None = None) -> str:
+    from kb.check import fmt
+    if unit == "share" and isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        pct = Fraction(value) * 100
+        return f"{fmt(pct if pct.denominator != 1 else pct.numerator)}%"
+    text = fmt(value)
+    return text + (_UNIT_WORDS.get(unit, f" {unit}") if unit else "")
+
+
+_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def describe(fig: dict[str, Any], with_measure: bool = False) -> str:
+    """A figure in a few words: ``≥ 90%``, ``none within 3 years: …``."""
+    op, m = fig["op"], fig["measure"]
+    prefix = f"{m} " if with_measure else ""
+    if op in _OPS:
+        return f"{prefix}{_OPS[op]} {fmt_value(fig['value'], fig.get('unit'))}"
+    if op == "in":
+        vals = fig["value"]
+        return f"{prefix}= {vals[0]}" if len(vals) == 1 else f"{prefix}one of {', '.join(vals)}"
+    if op == "=":
+        return f"{prefix}= {str(fig['value']).lower()}" if isinstance(fig["value"], bool) else f"attested {fig['value']}"
+    if op == "open":
+        return f"{prefix}any (open list)"
+    if op == "includes":
+        return f"{prefix}includes one of {', '.join(fig['value'])}"
+    if op == "none" and m == "credit_events":
+        w = f"within {fig['window']} years" if fig.get("window") else "ever"
+        return f"no {', '.join(fig['kinds'])} of {' or '.join(fig['subjects'])} {w}"
+    if op == "none" and m == "revocations":
+        title = "its own title" if fig.get("own") else ", ".join(fig["programs"])
+        years = "1 year" if fig["window"] == 1 else f"{fig['window']} years"
+        return f"no revocation of {title} for {', '.join(fig['reasons'])} within {years}"
+    if op == "not_running":
+        title = "its own title" if fig.get("own") else ", ".join(fig["programs"])
+        return f"holds no running {title} that expires after this year"
+    if op == "increasing":
+        return f"{prefix}growing each year over the last {fig['window']} years"
+    if op == "at_least":
+        return f"at least {fig['value']} of {len(fig['of'])}: {', '.join(fig['of'])}"
+    return f"{prefix}{op} {fig.get('value')}"

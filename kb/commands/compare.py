@@ -1,0 +1,58 @@
+"""regkb compare [--programs ID ...] [--topic T ...] [--level condition|program] [--json]
+regkb compare --write DIR [--programs ID ...]
+regkb compare --at-once PROFILE [--programs ID ...] [--as-of DATE] [--json]"""
+from __future__ import annotations
+
+import json
+
+HELP = ("how the programs set each requirement: which condition dominates, which are equivalent, "
+        "which conflict (--json, --write DIR for the checked-in reports, --at-once PROFILE)")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--programs", nargs="+", metavar="ID", help="program ids to compare (default all six)")
+    p.add_argument("--topic", action="append", metavar="TOPIC",
+                   help="only this topic of facts/catalogue.yaml (repeatable), e.g. staff, satisfaction")
+    p.add_argument("--level", choices=("condition", "program"), default="condition",
+                   help="condition: pairs of conditions (default); program: each topic lifted to whole programs")
+    p.add_argument("--write", metavar="DIR",
+                   help="regenerate the reports (threshold matrix .md/.csv/.png, relations, program "
+                        "summary, lint findings) into DIR, all or nothing")
+    p.add_argument("--at-once", metavar="PROFILE",
+                   help="can one entity of this profile hold all --programs at once; for a group, "
+                        "which entity could hold which program")
+    p.add_argument("--as-of", help="evaluation date YYYY-MM-DD for --at-once (default: the profile's as_of)")
+
+
+def run(args) -> str:
+    from kb.cli import knowledge_base, parse_date
+    from kb.errors import InputError
+    if args.at_once and args.write:
+        raise InputError("--at-once", None, "expected either --at-once PROFILE or --write DIR, not both")
+    if args.as_of and not args.at_once:
+        raise InputError("--as-of", None, "expected only with --at-once PROFILE")
+    kb = knowledge_base(args)
+    programs = kb.program_ids(args.programs, "--programs")
+    if args.at_once:
+        from kb.atonce import at_once, at_once_text
+        data = at_once(kb, args.at_once, programs, parse_date(args.as_of))
+        return json.dumps(data, ensure_ascii=False, indent=2) if args.json else at_once_text(data)
+    if args.write:
+        from kb.comparisons import check_target, render, write
+        check_target(args.write)
+        written = write(render(kb, programs), args.write)
+        return "\n".join(f"wrote {path}" for path in written)
+    from kb.catalogue import load_catalogue
+    from kb.comparisons import relations_text
+    from kb.relations import Logic, condition_relations, program_relations
+    cat = load_catalogue(kb)
+    topics = [t.id for t in cat.topics]
+    for t in args.topic or []:
+        if t not in topics:
+            raise InputError("--topic", t, f"unknown topic; expected one of {', '.join(topics)}")
+    logic = Logic(kb, cat)
+    derive = program_relations if args.level == "program" else condition_relations
+    rels = derive(logic, programs, args.topic)
+    if args.json:
+        return json.dumps({"relations": [r.to_json(kb) for r in rels]}, ensure_ascii=False, indent=2)
+    return relations_text(rels) or "no comparable conditions"

@@ -1,0 +1,97 @@
+"""Can one legal entity hold several programs at once (derived from the
+texts), and which entity of a group could hold which program (the ordinary
+check per entity, as in facts/organizations/expected.yaml)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import knowledge_base
+from kb.atonce import at_once, feasible, literal_logic, split
+from test_cli import regkb
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGS = ROOT / "facts" / "organizations"
+BEIJING = ["beijing.station", "beijing.platform", "beijing.base"]
+
+
+@pytest.fixture(scope="module")
+def logic():
+    return literal_logic(knowledge_base())
+
+
+def test_三个北京项目_第五条二_第五条一_第六条一_one_entity_can_hold_all(logic):
+    assert feasible(logic, knowledge_base(), BEIJING)
+
+
+def test_成都第四条与第六条_platform_and_base_one_entity_can_hold_both(logic):
+    assert feasible(logic, knowledge_base(), ["chengdu.platform", "chengdu.base"])
+
+
+def test_北京平台第五条一_and_贵阳第三条_no_entity_can_hold_both(kb):
+    data = at_once(kb, ORGS / "bj-zhongguancun-platform.yaml", ["beijing.platform", "guiyang.platform"])
+    assert data["possible"] is False
+    (c,) = data["conflicts"]
+    cited = {(x["program"], x["cite"]) for x in c["conditions"]}
+    assert cited == {("beijing.platform", "第五条（一）"), ("guiyang.platform", "第三条")}
+    assert all(x["citation"]["text"] for x in c["conditions"])
+    assert c["witness"]["field"] == "registered_city"
+    assert next(x for x in c["conditions"] if x["program"] == "guiyang.platform").get("implied") is True
+
+
+def test_贵阳_no_locality_reading_makes_北京平台_and_贵阳_compatible():
+    kb = knowledge_base(guiyang_locality="not_required")
+    data = at_once(kb, ORGS / "bj-zhongguancun-platform.yaml", ["beijing.platform", "guiyang.platform"])
+    assert data["possible"] is True and data["conflicts"] == []
+
+
+def test_all_six_need_three_entities_one_per_city(logic):
+    groups = split(logic, knowledge_base(), ["beijing.station", "beijing.platform", "guiyang.platform",
+                                             "beijing.base", "chengdu.platform", "chengdu.base"])
+    assert sorted(sorted(g) for g in groups) == [
+        sorted(BEIJING), ["chengdu.base", "chengdu.platform"], ["guiyang.platform"]]
+
+
+def test_group_assignment_follows_the_check_per_entity(kb):
+    # expected.yaml: jingrong-cd qualifies for chengdu.platform; jingrong-bj holds a beijing.platform
+    # title to 2025-12 and fails 第十三条 (may reapply only in the year it expires)
+    data = at_once(kb, ORGS / "group-jingrong.yaml", ["beijing.platform", "chengdu.platform"])
+    assert data["possible"] is False
+    by_program = {a["program"]: a for a in data["assignment"]}
+    assert by_program["chengdu.platform"]["entity"] == "jingrong-cd"
+    assert by_program["chengdu.platform"]["status"] == "qualifies"
+    assert by_program["chengdu.platform"]["qualifying"] == ["jingrong-cd"]
+    bj = by_program["beijing.platform"]
+    assert (bj["entity"], bj["status"]) == ("jingrong-bj", "fails")
+    assert [f["condition"] for f in bj["failed"]] == ["beijing.platform/reapplication"]
+    assert [g["requires"] for g in data["groups"]] == [{"registered_city": ["beijing"]},
+                                                       {"registered_city": ["chengdu"]}]
+
+
+def test_group_with_no_entity_in_贵阳_names_what_is_needed(kb):
+    data = at_once(kb, ORGS / "group-jingrong.yaml", ["guiyang.platform"])
+    (a,) = data["assignment"]
+    assert a["status"] == "fails" and a["needs"] == {"registered_city": ["guiyang"]}
+
+
+def test_cli_at_once_json_and_text():
+    out = regkb("compare", "--at-once", str(ORGS / "group-jingrong.yaml"),
+                "--programs", "beijing.platform", "chengdu.platform", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"org", "as_of", "programs", "possible", "conflicts", "groups", "entities", "assignment"}
+    text = regkb("compare", "--at-once", str(ORGS / "group-jingrong.yaml"),
+                 "--programs", "beijing.platform", "chengdu.platform")
+    assert text.returncode == 0, text.stderr
+    assert "No single entity can hold all of them" in text.stdout
+    assert "chengdu.platform → jingrong-cd (qualifies)" in text.stdout
+
+
+def test_cli_at_once_bad_input_exits_2_with_nothing_on_stdout(tmp_path):
+    out = regkb("compare", "--at-once", str(tmp_path / "missing.yaml"))
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1
+    out = regkb("compare", "--at-once", str(ORGS / "group-jingrong.yaml"), "--programs", "beijing.nothing")
+    assert out.returncode == 2 and out.stdout == "" and "--programs" in out.stderr

@@ -1,0 +1,282 @@
+"""Relations between the programs' conditions, each derived by hand from the
+texts (shared/seeds) and pinned here with the articles in the test's name:
+what a careful reader concludes when setting two clauses side by side."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.catalogue import load_catalogue
+from kb.errors import InputError
+from kb.relations import RELATIONS, Logic, Side, condition_relations, program_relations, relate
+from conftest import knowledge_base
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def logic():
+    kb = knowledge_base()
+    return Logic(kb, load_catalogue(kb))
+
+
+def entry(logic, condition: str):
+    for topic in logic.cat.topics:
+        for e in topic.entries:
+            if e.node.id == condition:
+                return topic.id, e
+    raise KeyError(condition)
+
+
+def rel(logic, left: str, right: str):
+    """The derived relation of two catalogued conditions, oriented as derived."""
+    topic, a = entry(logic, left)
+    _, b = entry(logic, right)
+    return relate(logic, Side(a.program, [a]), Side(b.program, [b]), topic)
+
+
+def assert_relation(logic, left, right, expected, stricter=None):
+    r = rel(logic, left, right)
+    assert r.relation == expected, (r.relation, r.witness)
+    if expected == "dominates":
+        assert r.left.entries[0].node.id == (stricter or left), r.witness
+    return r
+
+
+# -- dominance ------------------------------------------------------------------
+def test_北京平台第五条七_满意度不低于90_dominates_贵阳第五条二_80以上(logic):
+    r = assert_relation(logic, "beijing.platform/satisfaction", "guiyang.platform/satisfaction", "dominates")
+    assert (r.witness["field"], r.witness["left"], r.witness["right"]) == \
+        ("performance.satisfaction", "≥ 90%", "≥ 80%")
+
+
+def test_北京平台第五条一_资产200万_dominates_贵阳第五条一_资产50万或投入100万(logic):
+    # 200万 of assets meets the first alternative of 贵阳's 或; 100万 of investment alone meets 贵阳, not 北京
+    assert_relation(logic, "beijing.platform/total_assets", "guiyang.platform/assets_or_investment", "dominates")
+
+
+def test_北京平台第五条六_本科比例80_dominates_贵阳第五条五_大专比例80(logic):
+    # 本科及以上 are among 大专及以上, over the same 从事为中小企业服务的人员
+    assert_relation(logic, "beijing.platform/staff_qualification_share",
+                    "guiyang.platform/staff_qualification_share", "dominates")
+
+
+def test_成都第四条四_专职不少于10人_dominates_北京平台第五条六_服务人员不少于10人(logic):
+    # 专职 are part of all service staff: 10 full-time are 10 service staff, not the reverse
+    r = assert_relation(logic, "chengdu.platform/fulltime_staff", "beijing.platform/service_staff", "dominates")
+    assert any("专职" in a for a in r.witness["axioms"])
+
+
+def test_成都第四条一_登记3年以上_dominates_北京平台第五条一_成立两年以上(logic):
+    # registration in Chengdu cannot precede founding: 3 years registered ⇒ founded ≥ 3 ≥ 2 years ago
+    assert_relation(logic, "chengdu.platform/years_registered", "beijing.platform/years_established", "dominates")
+
+
+def test_北京平台第五条二_京津冀100家_dominates_贵阳第五条二_60家以上(logic):
+    assert_relation(logic, "beijing.platform/smes_served_jjj", "guiyang.platform/smes_served", "dominates")
+
+
+def test_成都第四条六_近3年稳步增长_dominates_北京平台第五条二_近两年持续增长(logic):
+    assert_relation(logic, "chengdu.platform/served_growth", "beijing.platform/served_growth", "dominates")
+
+
+def test_成都第四条六_近3年_dominates_北京平台第五条二_近两年_under_either_growth_reading():
+    kb = knowledge_base(growth_reading="data_points")
+    lg = Logic(kb, load_catalogue(kb))
+    assert_relation(lg, "chengdu.platform/served_growth", "beijing.platform/served_growth", "dominates")
+
+
+def test_成都基地第七条_不少于4种_dominates_北京基地第七条_至少三项(logic):
+    # the two lists share 7 of their 8 functions: any 4 of 成都's include 3 of 北京's
+    assert_relation(logic, "chengdu.base/functions", "beijing.base/functions", "dominates")
+
+
+def test_成都基地第七条_不少于4种_dominates_北京平台第六条_至少三项(logic):
+    # shared: information, entrepreneurship, technology, training, market, financing, management consulting
+    assert_relation(logic, "chengdu.base/functions", "beijing.platform/functions", "dominates")
+
+
+def test_贵阳第六条一_线下60家活动4次_dominates_成都基地第七条一_30家次活动3次(logic):
+    # 家次 ≥ 家: 60 firms served offline are at least 60 firm-visits
+    r = assert_relation(logic, "guiyang.platform/functions/information", "chengdu.base/functions/information",
+                        "dominates")
+    assert any("家次" in a for a in r.witness["axioms"])
+
+
+def test_北京服务站第五条三_未受刑事及严重行政处罚_不限期_dominates_北京基地第六条二_两年内(logic):
+    assert_relation(logic, "beijing.station/no_penalties", "beijing.base/no_penalties", "dominates")
+
+
+def test_北京平台第五条三_集聚机构5家_dominates_成都第四条三_5家或10名专家(logic):
+    assert_relation(logic, "beijing.platform/partner_institutions", "chengdu.platform/partners_or_experts",
+                    "dominates")
+
+
+def test_成都第二十二条_3年且含其它违法违规_dominates_北京平台第十四条_三年内(logic):
+    # the same three years, and 成都 also bars after 其它违法违规 (reason other)
+    assert_relation(logic, "chengdu.platform/ban_after_revocation", "beijing.platform/ban_after_revocation",
+                    "dominates")
+
+
+# -- equivalence ---------------------------------------------------------------------
+def test_北京平台第五条七_不低于90_equivalent_成都第四条六_90以上(logic):
+    r = assert_relation(logic, "beijing.platform/satisfaction", "chengdu.platform/satisfaction", "equivalent")
+    assert r.witness["left"] == r.witness["right"] == "≥ 90%"
+
+
+def test_北京平台第五条七_公益20_equivalent_贵阳第五条四_20以上(logic):
+    assert_relation(logic, "beijing.platform/public_welfare_share", "guiyang.platform/public_welfare_share",
+                    "equivalent")
+
+
+def test_北京平台第五条六_无不良信用记录_equivalent_成都基地第六条二_无违法违纪无不良信用(logic):
+    # both without a window, both the unit and its legal representative, every kind of record
+    assert_relation(logic, "beijing.platform/clean_credit", "chengdu.base/clean_record", "equivalent")
+
+
+def test_北京平台第十三条_equivalent_成都第十七条_有效期满当年可再次申报(logic):
+    assert_relation(logic, "beijing.platform/reapplication", "chengdu.platform/reapplication", "equivalent")
+
+
+# -- conflicts --------------------------------------------------------------------------
+def test_北京平台第五条一_注册地在本市_conflicts_贵阳第三条_市级示范平台(logic):
+    r = assert_relation(logic, "beijing.platform/registered_in_beijing", "guiyang.platform/registered_in_guiyang",
+                        "conflicts")
+    assert (r.witness["field"], r.witness["left"], r.witness["right"]) == ("registered_city", "= beijing", "= guiyang")
+
+
+def test_成都第四条一_在本市登记_conflicts_北京基地第六条一_注册地在本市(logic):
+    r = assert_relation(logic, "chengdu.platform/registered_in_chengdu", "beijing.base/registered_in_beijing",
+                        "conflicts")
+    assert r.witness["field"] == "registered_city"
+
+
+def test_北京基地第六条五_一般规则60家_conflicts_高精尖规则40家(logic):
+    # read as lex specialis (switch beijing_base_high_tech=replaces): a base is under one rule or the other
+    r = assert_relation(logic, "beijing.base/resident_firms_and_concentration/general_rule",
+                        "beijing.base/resident_firms_and_concentration/high_tech_rule", "conflicts")
+    assert r.witness["field"] == "performance.high_tech_manufacturing_focus"
+
+
+def test_北京基地第六条五_两规则_incomparable_when_read_as_alternative_routes():
+    # switch beijing_base_high_tech=alternative: a 高精尖 base with 60 firms and 80% meets both
+    kb = knowledge_base(beijing_base_high_tech="alternative")
+    lg = Logic(kb, load_catalogue(kb))
+    assert_relation(lg, "beijing.base/resident_firms_and_concentration/general_rule",
+                    "beijing.base/resident_firms_and_concentration/high_tech_rule", "incomparable")
+
+
+# -- incomparable -------------------------------------------------------------------------
+def test_北京平台第五条一_资产总额200万_incomparable_成都第四条一_注册资金100万(logic):
+    r = assert_relation(logic, "beijing.platform/total_assets", "chengdu.platform/registered_capital", "incomparable")
+    assert any("资产总额 vs 注册资金" in a for a in r.witness["axioms"])
+
+
+def test_北京平台第五条六_本科比例_incomparable_成都第四条四_专职人员中大专比例(logic):
+    r = assert_relation(logic, "beijing.platform/staff_qualification_share",
+                        "chengdu.platform/staff_qualification_share", "incomparable")
+    assert any("专职 vs all service staff" in a for a in r.witness["axioms"])
+
+
+def test_贵阳第五条一_运营一年以上_incomparable_北京平台第五条一_成立两年以上(logic):
+    assert_relation(logic, "guiyang.platform/years_operating", "beijing.platform/years_established", "incomparable")
+
+
+def test_北京平台第十五条_复评不合格一年_incomparable_北京基地第十五条_两年(logic):
+    # different reasons: a failed review bars 北京平台 for a year; 北京基地 bars for other reasons only
+    assert_relation(logic, "beijing.platform/ban_after_failed_review", "beijing.base/ban_after_revocation",
+                    "incomparable")
+
+
+def test_贵阳第五条五_主要负责人诚信守法_incomparable_北京平台第八条一_三年内(logic):
+    # 贵阳: the legal representative only, no window; 北京: the unit too, within three years
+    assert_relation(logic, "guiyang.platform/leader_integrity", "beijing.platform/no_penalties_3y", "incomparable")
+
+
+# -- lifted to whole programs ----------------------------------------------------------------
+def program_rel(logic, topic: str, p: str, q: str):
+    for r in program_relations(logic, [p, q], [topic]):
+        return r
+    raise KeyError(topic)
+
+
+def test_北京平台第五条六_staff_dominates_贵阳第五条五_staff(logic):
+    r = program_rel(logic, "staff", "beijing.platform", "guiyang.platform")
+    assert (r.relation, r.left.program) == ("dominates", "beijing.platform")
+
+
+def test_北京平台第五条六_10人且80_dominates_北京基地第六条八_8人(logic):
+    # 80% of at least 10 service staff is at least 8 persons: only the two conditions together imply 8
+    r = program_rel(logic, "staff", "beijing.platform", "beijing.base")
+    assert (r.relation, r.left.program) == ("dominates", "beijing.platform")
+    alone = rel(logic, "beijing.platform/staff_qualification_share", "beijing.base/qualified_staff")
+    assert alone.relation == "incomparable"
+
+
+def test_贵阳第五条_sets_no_ban_北京平台第十四条_dominates(logic):
+    r = program_rel(logic, "ban", "beijing.platform", "guiyang.platform")
+    assert (r.relation, r.left.program, r.right.entries) == ("dominates", "beijing.platform", [])
+
+
+def test_北京平台第五条一_locality_conflicts_成都第四条一_at_program_level(logic):
+    r = program_rel(logic, "locality", "beijing.platform", "chengdu.platform")
+    assert r.relation == "conflicts"
+
+
+# -- every relation -------------------------------------------------------------------------
+def test_every_relation_is_one_of_four_and_cites_both_sides(logic):
+    rels = condition_relations(logic)
+    assert {r.relation for r in rels} == set(RELATIONS)
+    for r in rels:
+        data = r.to_json(logic.kb)
+        for side in (data["left"], data["right"]):
+            c = side["citation"]
+            assert isinstance(c["article"], int) and any("\u4e00" <= ch <= "\u9fff" for ch in c["text"])
+            assert side["condition"].startswith(side["program"] + "/")
+        assert data["witness"]["field"]
+        if r.relation == "conflicts":
+            assert data["witness"]["left"] and data["witness"]["right"]
+
+
+def test_relations_pair_only_comparable_measures(logic):
+    # 满意度 and 公益占比 share no measure and no axiom relates them
+    rels = condition_relations(logic, ["beijing.platform", "guiyang.platform"])
+    pairs = {(r.left.entries[0].node.id, r.right.entries[0].node.id) for r in rels}
+    assert ("beijing.platform/satisfaction", "guiyang.platform/public_welfare_share") not in pairs
+    assert ("guiyang.platform/public_welfare_share", "beijing.platform/satisfaction") not in pairs
+
+
+# -- the catalogue is checked against the encodings --------------------------------------------
+@pytest.fixture
+def catalogue_copy(tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    shutil.copy(ROOT / "facts" / "catalogue.yaml", path)
+    return path
+
+
+def test_catalogue_figure_that_disagrees_with_the_encoding_is_an_input_error(catalogue_copy):
+    text = catalogue_copy.read_text(encoding="utf-8")
+    catalogue_copy.write_text(text.replace(
+        'cite: 第五条（七）, measure: performance.satisfaction, op: ">=", value: "0.9"',
+        'cite: 第五条（七）, measure: performance.satisfaction, op: ">=", value: "0.85"', 1), encoding="utf-8")
+    with pytest.raises(InputError, match="beijing.platform/satisfaction"):
+        load_catalogue(knowledge_base(), catalogue_copy)
+
+
+def test_catalogue_citation_that_disagrees_with_the_encoding_is_an_input_error(catalogue_copy):
+    text = catalogue_copy.read_text(encoding="utf-8")
+    catalogue_copy.write_text(text.replace("{condition: guiyang.platform/satisfaction, cite: 第五条（二）",
+                                           "{condition: guiyang.platform/satisfaction, cite: 第五条（三）", 1),
+                              encoding="utf-8")
+    with pytest.raises(InputError, match="cite"):
+        load_catalogue(knowledge_base(), catalogue_copy)
+
+
+def test_catalogue_naming_an_unknown_condition_is_an_input_error(catalogue_copy):
+    text = catalogue_copy.read_text(encoding="utf-8")
+    catalogue_copy.write_text(text.replace("condition: chengdu.base/startup_mentors,",
+                                           "condition: chengdu.base/startup_coaches,", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="no encoded condition"):
+        load_catalogue(knowledge_base(), catalogue_copy)
