@@ -34,7 +34,8 @@ def known_fields() -> set[str]:
 
 
 class KnowledgeBase:
-    def __init__(self, facts_dir: str | Path | None = None, switches: dict[str, str] | None = None):
+    def __init__(self, facts_dir: str | Path | None = None, switches: dict[str, str] | None = None,
+                 versions: dict[str, str | date | Path] | None = None, as_of: date | None = None):
         self.facts_dir = Path(facts_dir or DEFAULT_FACTS)
         self.switch_defs = load_switches(self.facts_dir)
         self.settings = resolve_settings(self.switch_defs, switches)
@@ -42,6 +43,12 @@ class KnowledgeBase:
         self.axioms = (read_yaml(self.facts_dir / "measures.yaml") or {}).get("axioms", [])
         self.le_pairs = expand_axioms(self.axioms, self.functions)
         self.documents = load_documents(self.facts_dir, self.settings, known_fields(), set(self.functions))
+        # another version of some texts (kb/versions.py): by id, or the one in force on as_of
+        self.version_request = (versions, as_of)
+        self.versions: dict = {}
+        if versions or as_of is not None:
+            from kb.versions import choose
+            self.documents, self.versions = choose(self, versions, as_of)
         self.programs = programs_of(self.documents)
         self.nodes: dict[str, Node] = {n.id: n for p in self.programs.values() for n in p.nodes()}
         self._windows = windows(self.programs)
@@ -55,7 +62,7 @@ class KnowledgeBase:
         return self._engine
 
     def with_switches(self, **switches: str) -> "KnowledgeBase":
-        return KnowledgeBase(self.facts_dir, {**self.settings, **switches})
+        return KnowledgeBase(self.facts_dir, {**self.settings, **switches}, *self.version_request)
 
     # -- queries -------------------------------------------------------------
     def program_ids(self, programs: list[str] | None, source: str = "--program") -> list[str]:

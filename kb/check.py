@@ -164,6 +164,8 @@ class Reading:
 
     def why(self, node: Node, status: str, kids: list[ExplainNode]) -> str:
         k, p, v = node.kind, node.params, self.profile.values
+        if k == "unknown":   # text a partial version does not know (kb/versions.py)
+            return p["what"]
         if k == "threshold":
             return self.threshold_why(node, status)
         if k == "boolean":
@@ -241,6 +243,8 @@ class Reading:
         if self.status(node) != UNKNOWN:
             return []
         v, p = self.profile.values, node.params
+        if node.kind == "unknown":
+            return [p["what"]]
         if node.kind == "threshold":
             return [f for f in p["measure"].inputs if f not in v]
         if node.kind in ("boolean", "locality", "applicant_type", "growth"):

@@ -42,8 +42,14 @@ def parse_switches(items: list[str] | None) -> dict[str, str]:
 
 
 def knowledge_base(args):
-    from kb.base import KnowledgeBase
-    return KnowledgeBase(args.facts, parse_switches(args.switch))
+    """The knowledge base the command asked for: switches, and the version of
+    each text (``--version DOC@VERSION`` or ``@YYYY-MM-DD``; default current)."""
+    from pathlib import Path
+
+    from kb.base import DEFAULT_FACTS, KnowledgeBase
+    from kb.versions import version_options
+    versions, as_of = version_options(getattr(args, "version", None), Path(args.facts or DEFAULT_FACTS))
+    return KnowledgeBase(args.facts, parse_switches(args.switch), versions, as_of)
 
 
 def commands():

@@ -263,8 +263,9 @@ class Loader:
         return years
 
     # -- documents -----------------------------------------------------------
-    def document(self) -> Document:
-        data = read_yaml(self.path)
+    def document(self, data: Any = None, source_text: str | None = None) -> Document:
+        # a version of the text (kb/versions.py) passes its assembled data and source
+        data = read_yaml(self.path) if data is None else data
         if not isinstance(data, dict):
             raise InputError(self.source, None, "expected a mapping with document and articles")
         head = data.get("document")
@@ -278,7 +279,8 @@ class Loader:
         articles_raw = data.get("articles")
         if not isinstance(articles_raw, list) or not articles_raw:
             raise InputError(self.source, "articles", "expected the list of articles")
-        source_text = (self.path.parent / "source.txt").read_text(encoding="utf-8")
+        if source_text is None:
+            source_text = (self.path.parent / "source.txt").read_text(encoding="utf-8")
         default_program = programs[0] if len(programs) == 1 else None
         articles, exceptions = [], []
         for i, art in enumerate(articles_raw):

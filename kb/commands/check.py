@@ -9,6 +9,8 @@ HELP = "qualifies / fails / undetermined for each program, with citations"
 def add_arguments(p) -> None:
     p.add_argument("profile", help="profile YAML/JSON (single entity or group)")
     p.add_argument("--program", action="append", help="program id (repeatable; default all six)")
+    p.add_argument("--version", action="append", metavar="DOC@VERSION|@YYYY-MM-DD",
+                   help="the text to apply (repeatable; default: the current text of each document)")
     p.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: the profile's as_of)")
 
 

@@ -9,6 +9,8 @@ HELP = "the derivation tree of one program: each clause, its Chinese text, the f
 def add_arguments(p) -> None:
     p.add_argument("profile")
     p.add_argument("program")
+    p.add_argument("--version", action="append", metavar="DOC@VERSION|@YYYY-MM-DD",
+                   help="the text to apply (repeatable; default: the current text of each document)")
     p.add_argument("--as-of")
 
 
