@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE ?= facts/organizations/bj-zhongguancun-platform.yaml
 
-.PHONY: setup demo test coverage clean
+.PHONY: setup demo test coverage lab bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)" >&2; exit 2; }
@@ -24,6 +24,17 @@ test: $(STAMP)
 
 coverage: $(STAMP)
 	$(BIN)/regkb coverage
+
+DEV_STAMP := $(VENV)/.installed-dev
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (regkb)"
+	touch $(DEV_STAMP)
+
+# JupyterLab on notebooks/, its kernel the project's .venv (as root: make lab LAB_ARGS=--allow-root)
+lab: $(DEV_STAMP)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV)

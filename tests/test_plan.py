@@ -1,0 +1,362 @@
+"""The planner (kb/plan.py) against the texts and the checker.
+
+Round trip: for every shipped sample, the changes the plan proposes, applied
+to the profile on the step's date, make ``kb.check`` say qualifies; no change
+is proposed for a condition already met, nor to what an entity cannot change.
+Hand-derived cases pin amounts and dates read from the articles.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.plan import apply_step, plan
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGS = ROOT / "facts" / "organizations"
+SAMPLES = sorted(p for p in ORGS.glob("*.yaml") if p.name != "expected.yaml")
+# What the spec says an existing entity cannot change: never proposed.
+FIXED = {"registered_city", "founded_on", "registered_on", "operating_since", "legal_person", "sponsor",
+         "kinds", "credit_events", "revocations", "designations"}
+
+_PLANS: dict = {}
+_CHECKS: dict = {}
+
+
+def raw(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def entities(data: dict) -> dict[str, dict]:
+    return {e["id"]: e for e in data["entities"]} if "entities" in data else {data["id"]: data}
+
+
+def planned(kb, path: Path):
+    if path not in _PLANS:
+        _PLANS[path] = plan(kb, path)
+    return _PLANS[path]
+
+
+def current(kb, path: Path) -> dict[tuple, set]:
+    """(entity, program) → top-level conditions failed or undetermined now, by kb.check."""
+    if path not in _CHECKS:
+        out = {}
+        for eid, data in entities(raw(path)).items():
+            for r in kb.check(data).results:
+                out[(eid, r.program)] = {f.condition for f in r.failed} | {u.condition for u in r.unknown}
+        _CHECKS[path] = out
+    return _CHECKS[path]
+
+
+def fields_of(node) -> set[str]:
+    out = set()
+    for n in node.walk():
+        if "measure" in n.params:
+            out.update(n.params["measure"].args)
+        if "field" in n.params:
+            out.add(n.params["field"])
+    return out
+
+
+def step(p, program: str, entity: str | None = None) -> dict:
+    found = [s for s in p.steps if s["program"] == program and (entity is None or s["entity"] == entity)]
+    assert len(found) == 1, f"expected one step for {program}"
+    return found[0]
+
+
+def variant(tmp_path: Path, base: str, name: str, edit) -> Path:
+    data = raw(ORGS / base)
+    edit(data)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# -- round trip over every shipped sample ---------------------------------------------
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_applied_plan_qualifies_for_every_reachable_target(kb, path):
+    p = planned(kb, path)
+    reachable = {t["program"] for t in p.targets if t["reachable"] and not t.get("held")}
+    assert reachable == {s["program"] for s in p.steps}
+    people = entities(raw(path))
+    by_date = defaultdict(list)
+    for s in p.steps:
+        by_date[(s["entity"], s["earliest"])].append(s)
+    for (eid, _), steps in by_date.items():   # one check per entity and date: Datalog is the cost
+        data = people[eid]
+        for s in steps:
+            data = apply_step(data, s)
+        for r in kb.check(data, [s["program"] for s in steps]).results:
+            assert r.status == "qualifies", (eid, r.program, [(f.condition, f.why) for f in r.failed],
+                                             [(u.condition, u.missing) for u in r.unknown])
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_no_change_for_a_condition_already_met(kb, path):
+    p = planned(kb, path)
+    now = current(kb, path)
+    changed = defaultdict(set)
+    for s in p.steps:
+        changed[s["entity"]].update(c["field"] for c in s["changes"])
+    for s in p.steps:
+        open_now = now[(s["entity"], s["program"])]
+        open_fields = set().union(*(fields_of(kb.nodes[cid]) for cid in open_now)) if open_now else set()
+        for c in s["changes"]:
+            assert c["field"].split(".")[0] not in FIXED and c["field"] not in FIXED
+            assert set(c["for"]) <= open_now, (s["program"], c)
+            others = changed[s["entity"]] - {c["field"]}
+            partner = any((c["field"], f) in kb.le_pairs or (f, c["field"]) in kb.le_pairs for f in others)
+            coupled = any(f in fields_of(kb.nodes[k]) for k in c["keeps"] for f in others)
+            assert c["field"] in open_fields or partner or coupled, (s["program"], c)
+        assert not s["changes"] or open_now, f"{s['program']} qualifies now, yet changes are proposed"
+
+
+# -- amounts, read from the articles ------------------------------------------------------
+
+def test_one_satisfaction_change_serves_platform_and_base(kb):
+    """BJ platform 第五条（七）「企业用户满意度不低于90%」 and BJ base 第六条（九）「…不低于90%」:
+    0.89 → 0.90 once, for both; the station's 第六条 1000 m² and one more 第七条 function
+    for the base make the whole joint set."""
+    p = planned(kb, ORGS / "bj-wangjing-platform.yaml")
+    platform, base, station = (step(p, t) for t in ("beijing.platform", "beijing.base", "beijing.station"))
+    sat = [c for c in platform["changes"] if c["field"] == "performance.satisfaction"]
+    assert len(sat) == 1 and (sat[0]["from"], sat[0]["to"]) == (0.89, 0.9)
+    assert sat[0]["also_for"] == ["beijing.base"]
+    assert (sat[0]["citations"][0]["article"], sat[0]["citations"][0]["clause"]) == (5, 7)
+    base_sat = next(c for c in base["changes"] if c["field"] == "performance.satisfaction")
+    assert (base_sat["citations"][0]["article"], base_sat["citations"][0]["clause"]) == (6, 9)
+    assert [(c["field"], c["from"], c["to"]) for c in station["changes"]] == \
+        [("facilities.service_space_m2", 950, 1000)]
+    fields = {c["field"] for s in p.steps for c in s["changes"]}
+    functions = {f for f in fields if f.startswith("services.")}
+    assert len(fields) == 3 and len(functions) == 1
+    listed = {"entrepreneurship", "technology", "financing", "training", "professional", "industrial_chain"}
+    assert functions.pop().split(".")[1] in listed   # 第七条's list, less the two offered
+    option = base["options"][0]
+    assert (option["k"], option["more_needed"]) == (3, 1)
+
+
+@pytest.mark.parametrize("satisfaction, change", [(0.86, (0.86, 0.9)), (0.9, None)])
+def test_satisfaction_raised_to_ninety_percent(kb, tmp_path, satisfaction, change):
+    """BJ platform 第五条（七） 不低于90%: 0.86 → 0.90; at 0.90 nothing to change (boundary)."""
+    path = variant(tmp_path, "bj-wangjing-platform.yaml", f"sat{satisfaction}",
+                   lambda d: d["performance"].update(satisfaction=satisfaction))
+    s = step(plan(kb, path, ["beijing.platform"]), "beijing.platform")
+    got = [(c["from"], c["to"]) for c in s["changes"] if c["field"] == "performance.satisfaction"]
+    assert got == ([change] if change else [])
+
+
+@pytest.mark.parametrize("fulltime, change", [(7, (7, 10)), (10, None)])
+def test_three_more_fulltime_staff(kb, tmp_path, fulltime, change):
+    """CD platform 第四条（四） 专职人员不少于 10人: 7 full-time staff need three more; 10 need none."""
+    def edit(d):
+        d["staff"].update(service=20, fulltime_service=fulltime, college_or_mid_title=20)
+    path = variant(tmp_path, "cd-gaoxin-tech-platform.yaml", f"ft{fulltime}", edit)
+    s = step(plan(kb, path, ["chengdu.platform"]), "chengdu.platform")
+    if change is None:
+        assert s["changes"] == []
+        return
+    [c] = s["changes"]
+    assert (c["field"], c["from"], c["to"], c["unit"]) == ("staff.fulltime_service", 7, 10, "人")
+    assert c["for"] == ["chengdu.platform/fulltime_staff"]
+    assert (c["citations"][0]["article"], c["citations"][0]["clause"]) == (4, 4)
+
+
+def test_one_more_function_names_the_nearly_met_one(kb, tmp_path):
+    """CD base 第七条 不少于4种: with market development gone, three are met; 人员培训
+    「年培训150人次以上」 is nearly met at 140, so 140 → 150 beats offering a new function."""
+    path = variant(tmp_path, "cd-longquan-manufacturing-base.yaml", "three-functions",
+                   lambda d: d["services"].pop("market_development"))
+    s = step(plan(kb, path, ["chengdu.base"]), "chengdu.base")
+    fields = {c["field"]: (c["from"], c["to"]) for c in s["changes"]}
+    assert fields["services.training.trainees"] == (140, 150)
+    assert not any(f.endswith(".offered") for f in fields)
+    assert fields["facilities.operator_property_share"] == (0.68, 0.7)   # 运营条件（一） 70%以上
+    [option] = s["options"]
+    assert (option["k"], option["more_needed"]) == (4, 1)
+    first = option["cheapest"][0]
+    assert (first["member"], first["changes"], first["chosen"]) == ("training", 1, True)
+    assert all(r["changes"] >= 2 for r in option["cheapest"][1:])
+
+
+# -- time ------------------------------------------------------------------------------------
+
+def test_founding_anniversary_is_waited_for(kb):
+    """BJ station 第五条（二）「成立时间两年及以上」: founded 2022-07-01, so from 2024-07-01."""
+    p = planned(kb, ORGS / "bj-qinghe-science-park.yaml")
+    s = step(p, "beijing.station")
+    assert s["earliest"] == "2024-07-01" and s["changes"] == []
+    [w] = s["waits"]
+    assert (w["citation"]["article"], w["citation"]["clause"], w["until"]) == (5, 2, "2024-07-01")
+
+
+def test_horizon_too_short_makes_it_unreachable(kb):
+    p = plan(kb, ORGS / "bj-qinghe-science-park.yaml", ["beijing.station"], horizon=0)
+    assert p.steps == []
+    [x] = p.impossible
+    assert x["conditions"] == ["beijing.station/years_established"] and "2024-07-01" in x["why"]
+
+
+@pytest.mark.parametrize("day, status", [(date(2024, 8, 26), "fails"), (date(2024, 8, 27), "qualifies")])
+def test_ban_after_revocation_runs_out(kb, day, status):
+    """BJ base 第十五条「两年内不得再次申请」: revoked 2022-08-26, so a new application from
+    2024-08-27 (两年内 includes the day two years on)."""
+    p = planned(kb, ORGS / "bj-shijingshan-base-revoked.yaml")
+    s = step(p, "beijing.base")
+    assert s["earliest"] == "2024-08-27" and s["changes"] == []
+    assert s["waits"][0]["citation"]["article"] == 15
+    assert kb.check(ORGS / "bj-shijingshan-base-revoked.yaml", ["beijing.base"], day).results[0].status == status
+
+
+def test_credit_record_without_window_is_never_waited_out(kb):
+    """CD base 第六条（二）「无不良信用记录」 has no window: unreachable, nothing proposed;
+    CD platform 第四条（七）「近 3 年内」: the 2021-09-14 listing leaves it on 2024-09-15."""
+    p = planned(kb, ORGS / "cd-wenjiang-platform-credit.yaml")
+    assert step(p, "chengdu.platform")["earliest"] == "2024-09-15"
+    assert not [s for s in p.steps if s["program"] == "chengdu.base"]
+    x = next(x for x in p.impossible if x["kind"] == "unreachable" and x["programs"] == ["chengdu.base"])
+    assert "chengdu.base/clean_record" in x["conditions"]
+    assert (x["citations"][0]["article"], x["citations"][0]["clause"]) == (6, 2)
+    assert "cannot change" in x["why"]
+
+
+def test_renewal_waits_for_the_year_the_title_expires(kb):
+    """BJ platform 第十三条「在有效期满当年可再次申报」: held to 2025-12-14, so from 2025."""
+    p = planned(kb, ORGS / "group-jingrong.yaml")
+    s = step(p, "beijing.platform")
+    assert (s["entity"], s["earliest"]) == ("jingrong-bj", "2025-01-01")
+    assert s["waits"][0]["citation"]["article"] == 13
+
+
+# -- groups, order, what cannot be done ---------------------------------------------------------
+
+def test_group_assigns_programs_by_registration_city(kb):
+    p = planned(kb, ORGS / "group-jingrong.yaml")
+    who = {s["program"]: s["entity"] for s in p.steps}
+    assert who == {"beijing.station": "jingrong-bj", "beijing.base": "jingrong-bj",
+                   "beijing.platform": "jingrong-bj", "chengdu.platform": "jingrong-cd",
+                   "chengdu.base": "jingrong-cd"}
+    [ex] = [x for x in p.impossible if x["kind"] == "exclusive"]
+    cites = {(c["program"], c["article"], c["clause"]) for c in ex["citations"]}
+    assert {("beijing.platform", 5, 1), ("chengdu.platform", 4, 1), ("beijing.station", 5, 2)} <= cites
+    assert ex["entities"]["chengdu.platform"] == "jingrong-cd"
+    assert ex["entities"]["beijing.platform"] == "jingrong-bj"
+    gy = [x for x in p.impossible if x["programs"] == ["guiyang.platform"]]
+    assert gy and all(x["instead"] is None for x in gy)   # no entity of the group is in Guiyang
+
+
+def test_station_first_then_base_with_the_preference(kb):
+    """BJ station 第十四条: a station gets preference applying for the base, so the
+    station comes first and the base step cites the edge."""
+    p = planned(kb, ORGS / "group-jingrong.yaml")
+    order = [s["program"] for s in p.steps if s["entity"] == "jingrong-bj"]
+    assert order.index("beijing.station") < order.index("beijing.base")
+    base = step(p, "beijing.base")
+    [edge] = base["relies_on"]
+    assert (edge["type"], edge["source"], edge["citation"]["article"], edge["held"]) == \
+        ("preference", "beijing.station", 14, False)
+    assert base["after"] == ["beijing.station"]
+    assert p.cycles and set(p.cycles[0]["programs"]) == {"beijing.station", "beijing.base"}
+
+
+def test_held_base_makes_its_operator_a_named_station_applicant(kb, tmp_path):
+    """BJ station 第五条（一） names base operators; a held base title needs no application."""
+    path = variant(tmp_path, "bj-yizhuang-hightech-base.yaml", "holds-base", lambda d: d.update(
+        designations=[{"program": "beijing.base", "granted_on": "2023-01-10", "expires_on": "2026-01-09"}]))
+    p = plan(kb, path, ["beijing.station", "beijing.base"])
+    base = next(t for t in p.targets if t["program"] == "beijing.base")
+    assert base["held"] and base["held_until"] == "2026-01-09"
+    [edge] = step(p, "beijing.station")["relies_on"]
+    assert (edge["type"], edge["citation"]["article"], edge["citation"]["clause"], edge["held"]) == \
+        ("eligible_applicant", 5, 1, True)
+
+
+def test_registration_city_is_said_not_proposed(kb):
+    p = planned(kb, ORGS / "bj-wangjing-platform.yaml")
+    x = next(x for x in p.impossible if x["kind"] == "unreachable" and x["programs"] == ["chengdu.platform"])
+    assert x["conditions"] == ["chengdu.platform/registered_in_chengdu"]
+    assert "registration city of an existing entity cannot change" in x["why"]
+    assert "3" in x["hint"] and "chengdu" in x["hint"]
+
+
+def test_missing_data_is_to_supply_not_to_change(kb):
+    """CD platform 第四条（六）: satisfaction not reported and the 2020 count missing for
+    近3年…稳步增长: the plan asks for both and changes nothing."""
+    p = planned(kb, ORGS / "cd-jinjiang-platform-incomplete.yaml")
+    s = step(p, "chengdu.platform")
+    assert s["changes"] == []
+    supply = {x["field"]: x for x in s["supply"]}
+    assert set(supply) == {"performance.satisfaction", "performance.smes_served_by_year.2020"}
+    assert ">= 0.9" in supply["performance.satisfaction"]["needs"]
+    assert "< 190 (2021)" in supply["performance.smes_served_by_year.2020"]["needs"]
+
+
+def test_attested_false_is_evidence_to_remedy_not_a_change(kb, tmp_path):
+    """BJ station 第五条（三）「经营状况良好」 is qualitative: attested false, the plan says
+    remedy and prepare evidence, and proposes no figure for it."""
+    path = variant(tmp_path, "bj-zhongguancun-platform.yaml", "bad-operation",
+                   lambda d: d.update(attest={"good_operation": False}))
+    s = step(plan(kb, path, ["beijing.station"]), "beijing.station")
+    assert s["changes"] == []
+    [remedy] = [e for e in s["evidence"] if e.get("attest")]
+    assert remedy["condition"] == "beijing.station/good_operation" and "remedy" in remedy["action"]
+
+
+# -- the command -------------------------------------------------------------------------------
+
+def regkb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kb", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_plan_json_contract():
+    out = regkb("plan", str(ORGS / "group-jingrong.yaml"), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"org", "targets", "steps", "impossible"}
+    assert data["org"] == "jingrong-group"
+    for s in data["steps"]:
+        assert set(s) >= {"program", "entity", "changes", "earliest", "relies_on"}
+        for c in s["changes"]:
+            assert set(c) >= {"field", "from", "to"}
+        for e in s["relies_on"]:
+            assert set(e["citation"]) == {"program", "article", "clause", "part", "inferred", "text"}
+    for x in data["impossible"]:
+        assert set(x) >= {"programs", "citations", "why"}
+
+
+def test_cli_plan_text_and_targets():
+    out = regkb("plan", str(ORGS / "bj-wangjing-platform.yaml"), "--target", "beijing.platform")
+    assert out.returncode == 0, out.stderr
+    assert "performance.satisfaction 0.89 → 0.9" in out.stdout and "第五条（七）" in out.stdout
+
+
+@pytest.mark.parametrize("args, where", [
+    (("--target", "beijing.nowhere"), "--target"),
+    (("--horizon", "-1"), "--horizon"),
+    (("--as-of", "2024-02-30"), "--as-of"),
+])
+def test_cli_plan_bad_input(args, where):
+    out = regkb("plan", str(ORGS / "bj-wangjing-platform.yaml"), *args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(f"regkb: {where}") and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_apply_step_leaves_the_profile_alone():
+    data = raw(ORGS / "bj-wangjing-platform.yaml")
+    before = copy.deepcopy(data)
+    step_ = {"earliest": "2024-07-01", "changes": [{"field": "performance.satisfaction", "to": 0.9}],
+             "supply": [{"field": "facilities.building_m2", "assumed": 5000}], "evidence": []}
+    after = apply_step(data, step_)
+    assert data == before
+    assert after["performance"]["satisfaction"] != data["performance"]["satisfaction"]
+    assert after["facilities"]["building_m2"] == 5000 and after["as_of"] == "2024-07-01"
