@@ -36,5 +36,9 @@ $(DEV_STAMP): $(STAMP)
 lab: $(DEV_STAMP)
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
+# benchmarks (not part of make test): writes bench/results.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV)
