@@ -65,17 +65,11 @@ class SourceArticle:
         return "\n".join(self.lines)
 
 
-def split_articles(raw: str) -> list[SourceArticle]:
-    """Articles in order. An unlabelled paragraph that follows an article's
-    closing list and opens a new topic (001's 鼓励… paragraph) cannot be told
-    apart from a continuation by its shape alone, so the encoding declares it
-    (``unlabelled_articles``) and :func:`split_articles` takes the hint."""
-    return split_with_hints(raw, {})
-
-
 def split_with_hints(raw: str, unlabelled: dict[str, int]) -> list[SourceArticle]:
-    """``unlabelled`` maps the opening words of an unnumbered article to the
-    number its position gives it."""
+    """Articles in order. An unlabelled paragraph that opens a new topic
+    (001's 鼓励… paragraph) cannot be told from a continuation by its shape,
+    so the encoding declares it: ``unlabelled`` maps the opening words of an
+    unnumbered article to the number its position gives it."""
     articles: list[SourceArticle] = []
     chapter = None
     for raw_line in raw.splitlines():
