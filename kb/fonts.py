@@ -34,6 +34,7 @@ def font_path() -> Path:
 
 
 WEB_FAMILY = "RegKB CJK"
+_ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
 
 
 @lru_cache(maxsize=64)
@@ -63,7 +64,7 @@ def font_face_css(text: str, family: str = WEB_FAMILY) -> str:
     (cached), and a page of a few hundred characters embeds about 150 KB."""
     import base64
 
-    chars = "".join(sorted({c for c in text if ord(c) > 0x7F}))
+    chars = "".join(sorted(set(text) | set(_ASCII)))
     data = base64.b64encode(_subset_woff(chars)).decode("ascii")
     return (f"@font-face {{ font-family: '{family}'; "
             f"src: url(data:font/woff;base64,{data}) format('woff'); }}")
