@@ -1,0 +1,99 @@
+"""The plan as data (Plan, to_json) and the small helpers its parts share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from kb.model import Node
+
+DEFAULT_HORIZON = 3
+
+
+def _not_guards(node: Node):
+    """The node and its descendants, leaving out the guards of conditional
+    figures (a park type decides which figure applies; it is not required)."""
+    yield node
+    kids = node.children[1:] if node.kind == "when" else node.children
+    for child in kids:
+        yield from _not_guards(child)
+
+
+def _inputs(node: Node) -> list[str]:
+    p = node.params
+    if "measure" in p:
+        return list(p["measure"].args)
+    if "field" in p:
+        return [p["field"]]
+    if node.kind in ("lookback",):
+        return ["credit_events"]
+    if node.kind in ("ban",):
+        return ["revocations"]
+    if node.kind == "reapplication":
+        return ["designations"]
+    return []
+
+
+def _unit(kb, name: str, nodes: list[Node]) -> str | None:
+    for top in nodes:
+        for n in top.walk():
+            m = n.params.get("measure")
+            if m is not None and name in m.args and m.kind == "field":
+                return n.params.get("unit")
+    return None
+
+
+def _json(value):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return int(value)
+        as_float = float(value)
+        return as_float if Fraction(str(as_float)) == value else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json(x) for x in value]
+    return str(value)
+
+
+def held_designations(entity) -> dict[str, date | None]:
+    """Programs whose title the entity holds on as_of (granted, not expired,
+    not revoked since), with the expiry where known."""
+    out = {}
+    for d in entity.designations:
+        if d.granted_on > entity.as_of or (d.expires_on and d.expires_on < entity.as_of):
+            continue
+        if any(r.program == d.program and r.date >= d.granted_on for r in entity.revocations):
+            continue
+        out[d.program] = d.expires_on
+    return out
+
+
+# -- the result --------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    org: str
+    as_of: date
+    horizon: int
+    group: bool
+    targets: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
+    impossible: list[dict] = field(default_factory=list)
+    cycles: list[dict] = field(default_factory=list)
+    solver_ms: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"org": self.org, "as_of": self.as_of.isoformat(), "horizon": self.horizon,
+                "targets": self.targets, "steps": self.steps, "impossible": self.impossible,
+                "cycles": self.cycles, "solver": {"name": "z3", "ms": self.solver_ms}}
+
+    def text(self) -> str:
+        from kb.planning.words import plan_text
+        return plan_text(self)
+

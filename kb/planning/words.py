@@ -1,0 +1,123 @@
+"""A plan in words (the text ``regkb plan`` prints)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from kb.check import fmt
+from kb.model import Citation
+from kb.planning.result import Plan
+
+def _show(value, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = Fraction(str(value))
+    if isinstance(value, str) and "/" in value and value.replace("/", "").isdigit():
+        value = Fraction(value)
+    shown = fmt(value) if isinstance(value, (int, Fraction)) else str(value)
+    return shown
+
+
+def change_words(c: dict) -> str:
+    unit = c.get("unit")
+    unit = "" if not unit or unit == "share" else f" {unit}"
+    frm, to = c["from"], c["to"]
+    text = f"{c['field']} {_show(frm)} → {_show(to)}"
+    if isinstance(to, (int, float)) and not isinstance(to, bool) and isinstance(frm, (int, float)) \
+            and not isinstance(frm, bool):
+        diff = Fraction(str(to)) - Fraction(str(frm))
+        text += f" ({'+' if diff >= 0 else ''}{fmt(diff)}{unit})"
+    elif frm is None:
+        text += " (new: the function is not offered now)"
+    return text
+
+
+def plan_text(p: Plan) -> str:
+    lines = [f"Plan for {p.org} as of {p.as_of} (horizon {p.horizon} years)"]
+    lines.append("\nTargets")
+    for t in p.targets:
+        if t.get("held"):
+            who = f" by {t['entity']}" if p.group else ""
+            until = f" until {t['held_until']}" if t["held_until"] else ""
+            lines.append(f"  {t['program']}  {t['name']}: held{who}{until}; no application needed")
+        elif t["reachable"]:
+            who = f" by {t['entity']}" if p.group else ""
+            lines.append(f"  {t['program']}  {t['name']}: now {t['status']}; can qualify{who} from {t['earliest']}")
+        else:
+            now = ", ".join(f"{c['entity']} {c['status']}" for c in t.get("current", [])) or t.get("status")
+            lines.append(f"  {t['program']}  {t['name']}: now {now}; not reachable (see below)")
+    if p.steps:
+        lines.append("\nOrder of applications")
+    for i, s in enumerate(p.steps, 1):
+        who = f" [{s['entity']}]" if p.group else ""
+        lines.append(f"  {i}. {s['earliest']}  {s['program']}  {s['name']}{who} (now {s['status']})")
+        for e in s["relies_on"]:
+            how = "holds" if e["held"] else "after"
+            lines.append(f"       {how} {e['source']}: {e['type']}, {e['citation']['program']} "
+                         f"{Citation(**e['citation']).label()}「{e['quote']}」")
+        for c in s["changes"]:
+            if c.get("where"):
+                why = ", ".join(f"{Citation(**w['citation']).label()} {w['condition']}"
+                                + (f"「{w['quote']}」" if w["quote"] else "") for w in c["where"])
+            else:
+                why = ", ".join(f"{Citation(**cit).label()} {cid}"
+                                for cid, cit in zip(c["for"] + c["keeps"], c.get("citations", [])))
+            extra = []
+            if c.get("also_for"):
+                extra.append("also serves " + ", ".join(c["also_for"]))
+            if c.get("discretion"):
+                extra.append(f"{c['discretion']} rule: the authority may decide otherwise")
+            if c.get("with"):
+                extra.append("keeps " + ", ".join(c["with"]) + " consistent (facts/measures.yaml)")
+            if c["keeps"]:
+                extra.append("keeps " + ", ".join(c["keeps"]) + " met after the other changes")
+            lines.append(f"     change {change_words(c)}" + (f"  for {why}" if why else "")
+                         + (f"  [{'; '.join(extra)}]" if extra else ""))
+        for o in s["options"]:
+            cheap = "; ".join(f"{r['member']}{'（' + r['label'] + '）' if r['label'] else ''}: "
+                              f"{r['changes']} change{'s' if r['changes'] != 1 else ''}"
+                              + (f" + {r['supply']} to supply" if r["supply"] else "")
+                              + (" ← planned" if r["chosen"] else "")
+                              for r in o["cheapest"][:o["more_needed"] + 2])
+            lines.append(f"     {Citation(**o['citation']).label()} {o['condition']}: {o['more_needed']} more of "
+                         f"{o['k']} needed (met: {', '.join(o['met']) or 'none'}); cheapest: {cheap}")
+        for w in s["waits"]:
+            lines.append(f"     wait until {w['until']}: {Citation(**w['citation']).label()} {w['condition']}: {w['why']}")
+        for su in s["supply"]:
+            needs = f"needs {su['needs']}; " if su.get("needs") else ""
+            lines.append(f"     supply {su['field']} ({needs}the plan assumes {_show(su['assumed'])}) "
+                         f"for {', '.join(su['for'])}")
+        remedies = [e for e in s["evidence"] if e.get("attest")]
+        for e in remedies:
+            lines.append(f"     {Citation(**e['citation']).label()} {e['condition']}: {e['action']}")
+        prepare = [e for e in s["evidence"] if not e.get("attest")]
+        if prepare:
+            lines.append(f"     prepare evidence for {len(prepare)} qualitative conditions: "
+                         + ", ".join(f"{Citation(**e['citation']).label()} {e['condition'].rsplit('/', 1)[-1]}"
+                                     for e in prepare))
+        if not s["changes"] and not s["supply"] and not s["waits"] and not remedies:
+            lines.append("     no change needed")
+    for c in p.cycles:
+        lines.append("\nCycle " + " ⇄ ".join(c["programs"]) + ": " + "; ".join(
+            f"{e['source']} → {e['target']} {e['type']} ({e['citation']['program']} {Citation(**e['citation']).label()})"
+            for e in c["edges"]) + f" — {c['resolved_by']}")
+    unreach = [x for x in p.impossible if x["kind"] == "unreachable"]
+    if unreach:
+        lines.append("\nNot reachable")
+        for x in unreach:
+            who = f"[{x['entity']}] " if p.group else ""
+            instead = f" → {x['instead']} applies instead" if x.get("instead") else ""
+            lines.append(f"  {who}{', '.join(x['programs'])}: {x['why']}{instead}")
+            if x.get("hint"):
+                lines.append(f"    ({x['hint']})")
+    excl = [x for x in p.impossible if x["kind"] == "exclusive"]
+    if excl:
+        lines.append("\nCannot be held by the same entity")
+        for x in excl:
+            lines.append(f"  {', '.join(x['programs'])}: {x['why']}")
+            assigned = {k: v for k, v in x.get("entities", {}).items() if v}
+            if assigned and p.group:
+                lines.append("    assigned: " + ", ".join(f"{k} → {v}" for k, v in assigned.items()))
+    return "\n".join(lines)
