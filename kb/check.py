@@ -11,7 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from kb.measures import bounds, shift_years
+from kb.measures import add_years, bounds
 from kb.model import Citation, Node, Program
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
@@ -150,7 +150,11 @@ class Reading:
             return f"{m.describe()} unknown (needs {op} {fmt(t)}{unit})"
         if m.kind == "years_since" and status == FAILED and op == ">=" and m.args[0] in values:
             since = values[m.args[0]]
-            ready = shift_years(since, -int(t)) if int(t) == t else None
+            ready = add_years(since, int(t)) if int(t) == t else None
+            # the date the rules themselves would first count as met: never one
+            # on or before as_of beside a failure
+            if ready is not None and ready <= self.profile.as_of:
+                ready = None
             return f"{shown} < {fmt(t)}{unit}" + (f"; reached on {ready}" if ready else "")
         if status == FAILED and op in (">=", ">") and hi:
             gap = t - min(hi)

@@ -8,6 +8,7 @@ Every figure is exact (int or Fraction): thresholds decide eligibility.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from calendar import monthrange
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -40,22 +41,31 @@ class Measure:
         return self.args[0]
 
 
+def add_years(day: date, years: int) -> date:
+    """The day a period of ``years`` years from ``day`` ends (Civil Code arts.
+    200–204): the same month and day ``years`` later (earlier, for a negative
+    count); where that month has no such day (29 Feb in a common year), the
+    month's last day (28 Feb), never the next month's first. Every anniversary,
+    window, ban, expiry and look-back in the knowledge base is computed here."""
+    year = day.year + years
+    try:
+        return day.replace(year=year)
+    except ValueError:   # only 29 Feb lacks a counterpart: the month ends on the 28th
+        return date(year, day.month, monthrange(year, day.month)[1])
+
+
 def full_years(start: date, end: date) -> int:
     """Completed years from start to end: 两年以上 holds once the second
-    anniversary is reached (以上 includes the number)."""
+    anniversary is reached (以上 includes the number), the anniversary as
+    add_years gives it (founded 2020-02-29: two years on 2022-02-28)."""
     years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
-        years -= 1
-    return years
+    return years - (add_years(start, years) > end)
 
 
 def shift_years(day: date, years: int) -> date:
-    """The same month and day ``years`` earlier (later, for a negative count;
-    29 Feb → 28 Feb)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    """The same legal date ``years`` earlier (later, for a negative count):
+    the start of a look-back window 三年内 before ``day``."""
+    return add_years(day, -years)
 
 
 def bounds(measure: Measure, values: dict[str, Any], as_of: date,

@@ -159,15 +159,19 @@ def is_leap(year: np.ndarray) -> np.ndarray:
 
 def years_before(ymd: np.ndarray, years: int) -> np.ndarray:
     """kb.measures.shift_years, vectorized: the same day ``years`` earlier
-    (29 Feb → 28 Feb in a common year)."""
+    (29 Feb → 28 Feb in a common year, as kb.measures.add_years)."""
     y, md = ymd // 10000 - years, ymd % 10000
     md = np.where((md == 229) & ~is_leap(y), 228, md)
     return y * 10000 + md
 
 
 def full_years(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """kb.measures.full_years, vectorized (completed years from start to end)."""
-    return end // 10000 - start // 10000 - ((end % 10000) < (start % 10000))
+    """kb.measures.full_years, vectorized: the anniversary in end's year is
+    start's month and day, 29 Feb becoming 28 Feb in a common year."""
+    end_y = end // 10000
+    md = start % 10000
+    md = np.where((md == 229) & ~is_leap(end_y), 228, md)
+    return end_y - start // 10000 - ((end % 10000) < md)
 
 
 # -- the evaluator -------------------------------------------------------------

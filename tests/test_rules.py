@@ -141,3 +141,60 @@ def test_share_is_bounded_from_its_parts():
     pairs = [("staff.bachelor_or_mid_title", "staff.college_or_mid_title")]
     assert decide(share, {"staff": {"service": 10, "college_or_mid_title": 7}}, pairs) == "failed"
     assert decide(share, {"staff": {"service": 10, "college_or_mid_title": 9}}, pairs) == "unknown"
+
+
+# -- legal time (Civil Code arts. 200–204; 202: a period ending in a month
+#    without the corresponding day ends on that month's last day) ----------------
+
+def years_since(years: int) -> Node:
+    return Node(id="t/age", kind="threshold", program="beijing.platform", citation=CIT,
+                params={"measure": Measure("years_since", ("founded_on",)), "op": ">=",
+                        "value": years, "unit": "year"})
+
+
+@pytest.mark.parametrize("founded,as_of,expected", [
+    ("2020-02-29", "2022-02-28", "met"),       # 29 Feb + 2 years: no 29 Feb 2022, so 28 Feb
+    ("2020-02-29", "2022-02-27", "failed"),    # the day before
+    ("2020-02-29", "2024-02-29", "met"),       # leap year: the corresponding day exists
+    ("2020-02-29", "2024-02-28", "failed"),    # ... so 28 Feb 2024 is one day short
+    ("2021-03-01", "2023-03-01", "met"),
+    ("2021-03-01", "2023-02-28", "failed"),
+])
+def test_full_years_follow_the_civil_code(founded, as_of, expected):
+    from datetime import date, timedelta
+    from kb.measures import full_years
+    node = years_since(2 if as_of < "2024" else 4)
+    start, end = date.fromisoformat(founded), date.fromisoformat(as_of)
+    assert (full_years(start, end) >= node.params["value"]) == (expected == "met")
+    doc = Document("d", "beijing", "t", "s", ["beijing.platform"], "p", {}, [], [], "")
+    programs = {"beijing.platform": Program("beijing.platform", doc, [node], [])}
+    engine = Engine(static_facts(programs, []), tree_height(programs))
+    profile = profile_from_dict({"id": "x", "as_of": as_of, "founded_on": founded})
+    facts = org_facts(profile, 1, FUNCTIONS, windows(programs), derived_measures(programs))
+    reading = Reading(profile, engine.evaluate(facts, 1), [])
+    assert reading.status(node) == expected
+    why = reading.explain(node).why
+    if expected == "failed":   # the date it is reached lies after as_of, and is that anniversary
+        reached = why.split("reached on ")[1]
+        assert reached > as_of
+        assert full_years(start, date.fromisoformat(reached)) == node.params["value"]
+        assert full_years(start, date.fromisoformat(reached) - timedelta(days=1)) < node.params["value"]
+
+
+@pytest.mark.parametrize("day,years,start", [
+    ("2024-02-29", 3, "2021-02-28"),     # 三年内 before 29 Feb 2024 opens on 28 Feb 2021
+    ("2024-03-01", 3, "2021-03-01"),
+    ("2023-02-28", 3, "2020-02-28"),
+])
+def test_window_starts_follow_the_civil_code(day, years, start):
+    from datetime import date
+    from kb.measures import shift_years
+    assert shift_years(date.fromisoformat(day), years) == date.fromisoformat(start)
+
+
+def test_add_years_ends_on_the_months_last_day():
+    from datetime import date
+    from kb.measures import add_years
+    assert add_years(date(2021, 2, 28), 3) == date(2024, 2, 28)
+    assert add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)   # not 1 March
+    assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
