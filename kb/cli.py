@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         out = args.run(args)
     except InputError as exc:
-        print(f"regkb: {exc.message}", file=sys.stderr)
+        print("\n".join(f"regkb: {line}" for line in exc.lines), file=sys.stderr)
         return 2
     if out:
         sys.stdout.write(out if out.endswith("\n") else out + "\n")

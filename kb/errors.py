@@ -19,3 +19,27 @@ class InputError(Exception):
     def message(self) -> str:
         where = f"{self.source}: {self.field}" if self.field else self.source
         return f"{where}: {self.expected}".replace("\n", " ")
+
+    @property
+    def lines(self) -> list[str]:
+        """What the CLI prints, one line each (several for :class:`InputErrors`)."""
+        return [self.message]
+
+
+class InputErrors(InputError):
+    """Several mistakes in one input, reported together (one line each) so a
+    person fixes a profile in one pass, not one error per run. The first
+    mistake stands in for ``source``/``field``/``expected``."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.source, first.field, first.expected)
+
+    @property
+    def lines(self) -> list[str]:
+        return [e.message for e in self.errors]
+
+    @property
+    def message(self) -> str:
+        return "\n".join(self.lines)
