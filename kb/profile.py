@@ -24,8 +24,9 @@ from typing import Any
 
 import yaml
 
-from kb.errors import InputError
-from kb.fields import FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES, PROGRAM_IDS, RECORDS
+from kb.errors import InputError, InputErrors
+from kb.fields import (FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES, PROGRAM_IDS, RECORDS,
+                       ENUM_ZH, enum_value)
 
 __all__ = ["load_profile", "profile_from_dict", "flatten_row", "profile_from_row", "Profile", "Group",
            "CreditEvent", "Designation", "Revocation", "FIELDS"]
@@ -194,9 +195,31 @@ class _Ctx:
     source: str
     prefix: str          # "entities[1]." inside a group, so errors point into the file
     as_of: date
+    # Every mistake found so far: a person fixing a profile wants them all at
+    # once. ``fail`` still raises, so each check stops at its own first
+    # problem; the walkers catch per field and carry on with the next.
+    errors: list[InputError] = field(default_factory=list)
 
     def fail(self, name: str, expected: str):
         raise InputError(self.source, self.prefix + name, expected)
+
+    def collect(self, fn, *args):
+        """fn(*args), or None after recording its InputError."""
+        try:
+            return fn(*args)
+        except InputErrors as exc:
+            self.errors.extend(exc.errors)
+        except InputError as exc:
+            self.errors.append(exc)
+        return None
+
+    def raise_all(self):
+        # a misspelt key is also a missing one ('idd' for 'id'): say it once
+        meant = " ".join(e.expected for e in self.errors if "did you mean" in e.expected)
+        errors = [e for e in self.errors
+                  if not (e.expected.startswith("required field is missing") and f"'{e.field}'" in meant)]
+        if errors:
+            raise InputErrors(errors) if len(errors) > 1 else errors[0]
 
     def unknown(self, name: str, value: Any, candidates: list[str]):
         _unknown(self.source, name, value, candidates, self.prefix)
@@ -258,10 +281,17 @@ def _share(ctx: _Ctx, name: str, value: Any) -> Fraction:
 def _choice(ctx: _Ctx, name: str, value: Any, allowed: tuple[str, ...], what: str = "value") -> str:
     if not isinstance(value, str):
         ctx.fail(name, f"expected one of {', '.join(allowed)}, got {_show(value)}")
-    if value not in allowed:
-        match = difflib.get_close_matches(value, allowed, 1, 0.6)
-        hint = f"; did you mean '{match[0]}'?" if match else ""
-        ctx.fail(name, f"unknown {what} {value!r}; expected one of {', '.join(allowed)}{hint}")
+    known = enum_value(value, allowed)
+    if known is not None:
+        return known
+    match = difflib.get_close_matches(value, allowed, 1, 0.6)
+    hint = f"; did you mean '{match[0]}'?" if match else ""
+    if not match:   # a near miss of a Chinese name (孵化基地 → 孵化器) names the value it meant
+        by_zh = {ENUM_ZH[v]: v for v in allowed if v in ENUM_ZH}
+        near = difflib.get_close_matches(value.strip(), list(by_zh), 1, 0.5)
+        hint = f"; did you mean '{by_zh[near[0]]}' ({near[0]})?" if near else ""
+    zh = [f"{v} ({ENUM_ZH[v]})" if v in ENUM_ZH else v for v in allowed]
+    ctx.fail(name, f"unknown {what} {value!r}; expected one of {', '.join(zh)}{hint}")
     return value
 
 
@@ -302,9 +332,11 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
         out = {}
         for key, flag in value.items():
             if not isinstance(key, str):
-                ctx.fail(f"{name}.{key}", "expected a text key")
-            if flag is not None:
-                out[key] = _convert(ctx, f"{name}.{key}", "bool", flag)
+                ctx.collect(ctx.fail, f"{name}.{key}", "expected a text key")
+            elif flag is not None:
+                got = ctx.collect(_convert, ctx, f"{name}.{key}", "bool", flag)
+                if got is not None:
+                    out[key] = got
         return out
     if kind.startswith("list[") and kind[5:-1] in RECORDS:
         return _records(ctx, name, kind[5:-1], value)
@@ -337,58 +369,76 @@ def _records(ctx: _Ctx, name: str, record: str, value: Any) -> tuple:
         ctx.fail(name, f"expected a list of {{{', '.join(schema)}}}")
     out = []
     for i, item in enumerate(value):
-        at = f"{name}[{i}]"
-        if not isinstance(item, dict):
-            ctx.fail(at, f"expected a map with {', '.join(schema)}")
-        for key in item:
-            if key not in schema:
-                ctx.unknown(f"{at}.{key}", None, [f"{at}.{k}" for k in schema])
-        fields = {}
-        for key, (kind, required) in schema.items():
-            if item.get(key) is None:
-                if required:
-                    ctx.fail(f"{at}.{key}", "required field is missing")
-                fields[key] = None
-                continue
-            fields[key] = _convert(ctx, f"{at}.{key}", kind, item[key])
-            if key in _NOT_AFTER_AS_OF and fields[key] > ctx.as_of:
-                ctx.fail(f"{at}.{key}", f"expected a date on or before as_of {ctx.as_of}, got {fields[key]}")
-        if fields.get("expires_on") and fields["expires_on"] < fields["granted_on"]:
-            ctx.fail(f"{at}.expires_on", f"expected a date on or after granted_on {fields['granted_on']}")
-        out.append(_RECORD_CLASSES[record](**fields))
+        record_item = ctx.collect(_record, ctx, f"{name}[{i}]", record, schema, item)
+        if record_item is not None:
+            out.append(record_item)
     return tuple(out)
+
+
+def _record(ctx: _Ctx, at: str, record: str, schema: dict, item: Any):
+    if not isinstance(item, dict):
+        ctx.fail(at, f"expected a map with {', '.join(schema)}")
+    before = len(ctx.errors)
+    for key in item:
+        if key not in schema:
+            ctx.collect(ctx.unknown, f"{at}.{key}", None, [f"{at}.{k}" for k in schema])
+    fields = {}
+    for key, (kind, required) in schema.items():
+        fields[key] = ctx.collect(_record_field, ctx, f"{at}.{key}", key, kind, required, item.get(key))
+    if len(ctx.errors) > before:
+        return None
+    if fields.get("expires_on") and fields["expires_on"] < fields["granted_on"]:
+        ctx.fail(f"{at}.expires_on", f"expected a date on or after granted_on {fields['granted_on']}")
+    return _RECORD_CLASSES[record](**fields)
+
+
+def _record_field(ctx: _Ctx, name: str, key: str, kind: str, required: bool, value: Any):
+    if value is None:
+        if required:
+            ctx.fail(name, "required field is missing")
+        return None
+    got = _convert(ctx, name, kind, value)
+    if key in _NOT_AFTER_AS_OF and got > ctx.as_of:
+        ctx.fail(name, f"expected a date on or before as_of {ctx.as_of}, got {got}")
+    return got
 
 
 def _walk(ctx: _Ctx, data: dict, tree: dict, path: str, out: dict) -> None:
     for key, value in data.items():
-        name = f"{path}{key}"
-        if not isinstance(key, str):
-            ctx.fail(name, "expected a field name (text)")
-        sub = tree.get(key)
-        if sub is None:
-            ctx.unknown(name, value, _KNOWN)
-        if value is None and path == "services.":
-            value = {}   # a function listed with nothing under it is offered
-        if value is None:
-            continue     # an empty entry is unknown, like an absent one
-        if isinstance(sub, dict):
-            if not isinstance(value, dict):
-                ctx.fail(name, f"expected a map of fields ({', '.join(sub)})")
-            _walk(ctx, value, sub, name + ".", out)
-        else:
-            out[name] = _convert(ctx, name, sub, value)
+        ctx.collect(_walk_one, ctx, key, value, tree, path, out)
 
 
-def _check_relations(ctx: _Ctx, values: dict) -> None:
+def _walk_one(ctx: _Ctx, key: Any, value: Any, tree: dict, path: str, out: dict) -> None:
+    name = f"{path}{key}"
+    if not isinstance(key, str):
+        ctx.fail(name, "expected a field name (text)")
+    sub = tree.get(key)
+    if sub is None:
+        ctx.unknown(name, value, _KNOWN)
+    if value is None and path == "services.":
+        value = {}   # a function listed with nothing under it is offered
+    if value is None:
+        return       # an empty entry is unknown, like an absent one
+    if isinstance(sub, dict):
+        if not isinstance(value, dict):
+            ctx.fail(name, f"expected a map of fields ({', '.join(sub)})")
+        _walk(ctx, value, sub, name + ".", out)
+    else:
+        got = _convert(ctx, name, sub, value)
+        if got is not None:
+            out[name] = got
+
+
+def _check_relations(ctx: _Ctx, values: dict, defaulted: set[str] = frozenset()) -> None:
     for name in PAST_DATES:
-        if name in values and values[name] > ctx.as_of:
-            ctx.fail(name, f"expected a date on or before as_of {ctx.as_of}, got {values[name]}")
+        if name in values and name not in defaulted and values[name] > ctx.as_of:
+            ctx.collect(ctx.fail, name, f"expected a date on or before as_of {ctx.as_of}, got {values[name]}")
     for name, op, other in ORDERED_PAIRS:
         if name in values and other in values:
             a, b = values[name], values[other]
             if (a < b) if op == ">=" else (a > b):
                 bound = "at least" if op == ">=" else "at most"
-                ctx.fail(name, f"expected {bound} {other} ({b}), got {a}")
+                ctx.collect(ctx.fail, name, f"expected {bound} {other} ({b}), got {a}")
 
 
 def profile_from_dict(data: dict, source: str = "<profile>", as_of: date | None = None) -> Profile | Group:
@@ -405,7 +455,10 @@ def _own_as_of(ctx: _Ctx, data: dict, override: date | None, inherited: date | N
     if override:
         return override
     if data.get("as_of") is not None:
-        return _date(ctx, "as_of", data["as_of"])
+        try:
+            return _date(ctx, "as_of", data["as_of"])
+        except InputError:
+            return date.max   # reported by the field walk; no date is "after" it meanwhile
     return inherited or date.today()
 
 
@@ -414,9 +467,9 @@ def _profile(data: dict, ctx: _Ctx, override: date | None, inherited: date | Non
     values: dict[str, Any] = {}
     _walk(ctx, data, _TREE, "", values)   # first, so a misspelled 'idd' is named as such
     if data.get("id") is None:
-        ctx.fail("id", "required field is missing (a stable identifier)")
-    if not data["id"].strip():
-        ctx.fail("id", "expected non-empty text")
+        ctx.collect(ctx.fail, "id", "required field is missing (a stable identifier)")
+    elif isinstance(data["id"], str) and not data["id"].strip():
+        ctx.collect(ctx.fail, "id", "expected non-empty text")
     meta = {k: values.pop(k, None) for k in META_FIELDS}
     history = {k: values.pop(k, None) for k in HISTORY_FIELDS}
     if isinstance(values.get("registered_city"), str):
@@ -428,13 +481,15 @@ def _profile(data: dict, ctx: _Ctx, override: date | None, inherited: date | Non
             if name not in values:
                 values[name] = values["founded_on"]
                 defaulted.add(name)
-    services = data.get("services") or {}
+    services = data["services"] if isinstance(data.get("services"), dict) else {}
     for fn in services:
-        values.setdefault(f"services.{fn}.offered", True)
-    _check_relations(ctx, values)
+        if fn in _TREE["services"]:
+            values.setdefault(f"services.{fn}.offered", True)
+    _check_relations(ctx, values, defaulted)
+    ctx.raise_all()
     return Profile(
         id=data["id"], name=meta["name"], as_of=ctx.as_of, source=source, values=values,
-        services_offered=frozenset(fn for fn in services if values[f"services.{fn}.offered"]),
+        services_offered=frozenset(fn for fn in services if values.get(f"services.{fn}.offered")),
         credit_events=history["credit_events"] or (), designations=history["designations"] or (),
         revocations=history["revocations"] or (), attest=history["attest"] or {},
         raw=data, defaulted=frozenset(defaulted), notes=meta["notes"])
@@ -469,13 +524,17 @@ def _group(data: dict, source: str, override: date | None) -> Group:
     for i, entity in enumerate(entities):
         at = f"entities[{i}]"
         if not isinstance(entity, dict):
-            ctx.fail(at, "expected a mapping of profile fields")
-        profile = _profile(entity, _Ctx(source, at + ".", override or as_of or date.today()),
-                           override, as_of, f"{source}#{at}")
+            ctx.collect(ctx.fail, at, "expected a mapping of profile fields")
+            continue
+        profile = ctx.collect(_profile, entity, _Ctx(source, at + ".", override or as_of or date.today()),
+                              override, as_of, f"{source}#{at}")
+        if profile is None:
+            continue
         if profile.id in seen:
-            ctx.fail(f"{at}.id", f"id {profile.id!r} is used by another entity")
+            ctx.collect(ctx.fail, f"{at}.id", f"id {profile.id!r} is used by another entity")
         seen.add(profile.id)
         out.append(profile)
+    ctx.raise_all()
     return Group(id=head["id"], name=head.get("name"), source=source, as_of=as_of or date.today(),
                  entities=tuple(out), raw=data, notes=data.get("notes"))
 
