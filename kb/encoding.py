@@ -64,12 +64,14 @@ class _Ctx:
 
 class Loader:
     def __init__(self, path: Path, settings: dict[str, str], known_fields: set[str] | None,
-                 functions: set[str]):
+                 functions: set[str] | list[str]):
         self.path = path
         self.source = str(path)
         self.settings = settings
         self.known_fields = known_fields
-        self.functions = functions
+        self.attest_keys: set[str] = set()
+        # "*" expands in a stable order: facts/functions.yaml's, or sorted from a set
+        self.functions = sorted(functions) if isinstance(functions, (set, frozenset)) else list(functions)
 
     # -- helpers -------------------------------------------------------------
     def need(self, raw: dict, key: str, path: str, kind: type | tuple = object) -> Any:
@@ -132,6 +134,7 @@ class Loader:
                     qualitative=bool(raw.get("qualitative")) or kind == "qualitative",
                     implied=bool(raw.get("implied")), interpretation=raw.get("interpretation"),
                     source=f"{self.source}: {path}")
+        node.not_encoded = self.not_encoded(raw, path)
         if node.quote and node.quote not in node.citation.text and node.quote not in ctx.article["text"]:
             raise InputError(self.source, f"{path}.quote", "expected words of the cited clause; quote not found in its text")
         sub_ctx = ctx if clause_no is None else _Ctx(self, ctx.doc, ctx.article, ctx.clauses[clause_no], ctx.path, ctx.clauses)
@@ -155,6 +158,7 @@ class Loader:
             p["open"] = bool(raw.get("open", False))
         elif kind == "qualitative":
             p["attest"] = str(raw.get("attest") or node_id)
+            self.attest_keys.add(p["attest"])
         elif kind == "lookback":
             p["kinds"] = self.str_list(raw, "kinds", path, CREDIT_KINDS)
             p["subjects"] = self.str_list(raw, "subjects", path, SUBJECTS)
@@ -180,9 +184,18 @@ class Loader:
             if not 1 <= p["k"] <= len(node.children):
                 raise InputError(self.source, f"{path}.k", "expected 1 ≤ k ≤ number of alternatives")
         elif kind == "function":
-            fn = self.need(raw, "function", path, str)
-            if fn not in self.functions:
-                raise InputError(self.source, f"{path}.function", f"unknown service function {fn!r}")
+            names = self.function_names(raw, path)
+            if len(names) > 1 or raw.get("function") == "*":
+                # one clause covering several functions (专业咨询 includes 法律咨询),
+                # or an open list (…等至少一项): met by any function it covers.
+                # Desugared here into any-of single functions so every
+                # evaluator reads it without knowing this form exists.
+                node.kind = "any"
+                p["functions"], p["label"] = names, raw.get("label")
+                node.children = [self.one_function(raw, sub_ctx, path, f"{node_id}/{fn}", program, fn)
+                                 for fn in names]
+                return node
+            fn = names[0]
             p["function"], p["label"] = fn, raw.get("label")
             offered = Node(id=f"{node_id}/offered", kind="boolean", program=program,
                            citation=node.citation, params={"field": f"services.{fn}.offered", "expect": True},
@@ -200,6 +213,55 @@ class Loader:
                              f"unknown kind {kind!r}; expected one of {sorted(LEAF_KINDS | COMPOSITE_KINDS | {'switch'})}")
         return node
 
+    def not_encoded(self, raw: dict, path: str) -> list[dict[str, str]]:
+        """Requirements of the text a node or clause does not read, each with
+        the words (``what``) and the reason (``why``): coverage and the review
+        sheets report them instead of calling the clause fully encoded."""
+        items = raw.get("not_encoded")
+        if items is None:
+            return []
+        if not isinstance(items, list) or not items:
+            raise InputError(self.source, f"{path}.not_encoded", "expected a non-empty list of {what, why}")
+        out = []
+        for i, item in enumerate(items):
+            where = f"{path}.not_encoded[{i}]"
+            if not isinstance(item, dict) or set(item) != {"what", "why"}:
+                raise InputError(self.source, where, "expected a mapping with exactly what and why")
+            for key in ("what", "why"):
+                if not isinstance(item[key], str) or not item[key].strip():
+                    raise InputError(self.source, f"{where}.{key}", "expected non-empty text")
+            out.append({"what": item["what"].strip(), "why": item["why"].strip()})
+        return out
+
+    def function_names(self, raw: dict, path: str) -> list[str]:
+        """The canonical functions a function node covers: one name, a list,
+        or "*" (every function in facts/functions.yaml) less ``except``."""
+        spec = self.need(raw, "function", path)
+        if spec == "*":
+            excluded = self.str_list(raw, "except", path, set(self.functions))
+            names = [f for f in self.functions if f not in excluded]
+        else:
+            if "except" in raw:
+                raise InputError(self.source, f"{path}.except", 'only a function "*" may name exceptions')
+            names = [spec] if isinstance(spec, str) else spec
+            if not isinstance(names, list) or not names or not all(isinstance(f, str) for f in names):
+                raise InputError(self.source, f"{path}.function",
+                                 'expected a canonical function name, a non-empty list of them, or "*"')
+            for fn in names:
+                if fn not in self.functions:
+                    raise InputError(self.source, f"{path}.function", f"unknown service function {fn!r}")
+            if len(set(names)) != len(names):
+                raise InputError(self.source, f"{path}.function", "a function is named twice")
+        if not names:
+            raise InputError(self.source, f"{path}.except", "every function is excluded")
+        return names
+
+    def one_function(self, raw: dict, ctx: _Ctx, path: str, node_id: str, program: str, fn: str) -> Node:
+        """One branch of a several-function node: the same clause, read for ``fn``."""
+        single = {k: v for k, v in raw.items() if k not in ("id", "function", "except", "not_encoded")}
+        single["function"] = fn
+        return self.node(single, ctx, path, node_id, program)
+
     def switch(self, raw, ctx, path, node_id, program, function) -> Node:
         name = self.need(raw, "switch", path, str)
         cases = self.need(raw, "cases", path, dict)
@@ -208,10 +270,17 @@ class Loader:
         value = self.settings[name]
         if value not in cases:
             raise InputError(self.source, f"{path}.cases", f"no case for {name}={value}")
+        for other, case in cases.items():
+            # the other readings are validated too, and their attest keys stay
+            # valid profile keys whichever reading the base is built with
+            if other != value and case is not None:
+                self.node(case, ctx, f"{path}.cases.{other}", node_id, program, function)
         if cases[value] is None:    # under this reading the text imposes nothing here
             return None
         chosen = self.node(cases[value], ctx, f"{path}.cases.{value}", node_id, program, function)
         chosen.switch = (name, value)
+        if not chosen.not_encoded:
+            chosen.not_encoded = self.not_encoded(raw, path)
         for key in ("quote", "gloss", "interpretation"):
             if getattr(chosen, key) is None and raw.get(key):
                 setattr(chosen, key, raw[key])
@@ -231,7 +300,9 @@ class Loader:
         for i, item in enumerate(items, 1):
             default = None
             if isinstance(item, dict) and item.get("kind") == "function" and not item.get("id"):
-                default = f"{parent_id}/{item.get('function')}"
+                fn = item.get("function")
+                default = f"{parent_id}/" + ("other" if fn == "*" else
+                                             "+".join(fn) if isinstance(fn, list) else str(fn))
             node = self.node(item, ctx, f"{path}.{key}[{i - 1}]", default or f"{parent_id}/{i}",
                              program, function)
             if node is not None:
@@ -296,7 +367,8 @@ class Loader:
             for j, cl in enumerate(art.get("clauses") or []):
                 cpath = f"{path}.clauses[{j}]"
                 clause = Clause(clause=cl.get("clause"), inferred=bool(cl.get("inferred")),
-                                part=cl.get("part"), text=self.need(cl, "text", cpath, str).strip())
+                                part=cl.get("part"), text=self.need(cl, "text", cpath, str).strip(),
+                                not_encoded=self.not_encoded(cl, cpath))
                 clauses.append(clause)
                 if clause.part is None and clause.clause is not None:
                     by_no.setdefault(clause.clause, clause)
@@ -324,7 +396,8 @@ class Loader:
                                     conditions=nodes))
         return Document(id=head["id"], city=head["city"], title=head["title"], seed=head["seed"],
                         programs=programs, path=self.source, header=head, articles=articles,
-                        exceptions=exceptions, source_text=source_text)
+                        exceptions=exceptions, source_text=source_text,
+                        attest_keys=set(self.attest_keys))
 
 
 def load_documents(facts_dir: Path, settings: dict[str, str], known_fields: set[str] | None,
@@ -365,3 +438,10 @@ def programs_of(documents: list[Document]) -> dict[str, Program]:
 
 def facts_dir_of(documents: list[Document]) -> str:
     return str(Path(documents[0].path).parent.parent.parent) if documents else "facts"
+
+
+def attest_keys(documents: list[Document]) -> set[str]:
+    """Every attest key the encodings define, under any switch setting: the
+    profile's ``attest`` may name only these (a misspelt key would otherwise
+    attest nothing, silently)."""
+    return set().union(*(doc.attest_keys for doc in documents))

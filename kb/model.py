@@ -67,6 +67,7 @@ class Node:
     interpretation: str | None = None
     switch: tuple[str, str] | None = None   # (name, value) that chose this node
     source: str = ""                        # facts file and path, for error messages
+    not_encoded: list[dict[str, str]] = field(default_factory=list)   # {what, why}: text this node does not read
 
     def walk(self):
         yield self
@@ -92,6 +93,7 @@ class Clause:
     inferred: bool
     part: str | None
     text: str
+    not_encoded: list[dict[str, str]] = field(default_factory=list)   # {what, why}
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Document:
     articles: list[Article]
     exceptions: list[Exception_]
     source_text: str
+    attest_keys: set[str] = field(default_factory=set)   # every reading's, not only the chosen switches'
 
 
 @dataclass
