@@ -317,7 +317,8 @@ def parse_ref(text: str, facts_dir: Path, default_doc: str | None = None) -> tup
         if not path.is_file():
             raise InputError(text, None, "version file not found")
         data = read_yaml(path)
-        doc = (data.get("version") or {}).get("document") if isinstance(data, dict) else None
+        head = data.get("version") if isinstance(data, dict) else None
+        doc = head.get("document") if isinstance(head, dict) else None
         if not isinstance(doc, str):
             raise InputError(text, "version.document", "expected the document id")
         document_dir(facts_dir, doc)
@@ -349,11 +350,16 @@ def version_options(items: list[str] | None, facts_dir: Path) -> tuple[dict[str,
     for item in items or []:
         if item.startswith("@"):
             try:
-                as_of = date.fromisoformat(item[1:])
+                day = date.fromisoformat(item[1:])
             except ValueError:
                 raise InputError("--version", item, "expected DOC@VERSION or @YYYY-MM-DD") from None
+            if as_of is not None and day != as_of:
+                raise InputError("--version", item, f"a second date after @{as_of}; expected one @YYYY-MM-DD")
+            as_of = day
         else:
             doc, key = parse_ref(item, facts_dir)
+            if doc in versions and versions[doc] != key:   # keeping the last would be a silent guess
+                raise InputError("--version", item, f"a second version of {doc}; expected one --version per document")
             versions[doc] = key
     return versions or None, as_of
 
@@ -571,6 +577,8 @@ def load_text(versions: Versions, v: Version, settings: dict[str, str], known_fi
               functions: set[str]) -> Text:
     data = Assembler(versions).data(v)
     path = v.path if (v.path and not v.current) else versions.encoding
+    from kb.lint.agreement import require_agreement   # a figure its own words contradict is an error
+    require_agreement(data, str(path))
     source_text = None if v.current else ""
     doc = Loader(Path(path), settings, known_fields, functions).document(data, source_text)
     if v.partial:

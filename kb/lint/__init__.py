@@ -89,6 +89,11 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
     if path.suffix in (".yaml", ".yml") or encoding.is_file():
         from kb.base import known_fields
         from kb.encoding import Loader
+        from kb.lint.agreement import require_agreement
+        from kb.yamlio import read_yaml
+        data = read_yaml(encoding)
+        if isinstance(data, dict):      # a figure its own words contradict is an error, not a finding
+            require_agreement(data, str(encoding))
         return Loader(encoding, kb.settings, known_fields(), set(kb.functions)).document(), False
     try:
         raw = path.read_text(encoding="utf-8")
