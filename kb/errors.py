@@ -1,7 +1,8 @@
 """The one error users should ever see: bad input, named precisely.
 
 Every loader raises :class:`InputError`; the CLI turns it into one line on
-stderr and exit status 2. Anything else escaping is a bug.
+stderr and exit status 2 (:class:`InputErrors`: one line per mistake, so a
+person fixes a profile in one round). Anything else escaping is a bug.
 """
 from __future__ import annotations
 
@@ -22,24 +23,26 @@ class InputError(Exception):
 
     @property
     def lines(self) -> list[str]:
-        """What the CLI prints, one line each (several for :class:`InputErrors`)."""
         return [self.message]
 
 
 class InputErrors(InputError):
-    """Several mistakes in one input, reported together (one line each) so a
-    person fixes a profile in one pass, not one error per run. The first
-    mistake stands in for ``source``/``field``/``expected``."""
+    """Several mistakes in one input; an InputError (the first) to code that wants one."""
 
     def __init__(self, errors: list[InputError]):
-        self.errors = list(errors)
-        first = self.errors[0]
+        flat: list[InputError] = []
+        for error in errors:
+            flat.extend(error.errors if isinstance(error, InputErrors) else [error])
+        if not flat:
+            raise ValueError("InputErrors needs at least one error")
+        self.errors = flat
+        first = flat[0]
         super().__init__(first.source, first.field, first.expected)
 
     @property
     def lines(self) -> list[str]:
         return [e.message for e in self.errors]
 
-    @property
-    def message(self) -> str:
-        return "\n".join(self.lines)
+
+class Interrupted(Exception):
+    """SIGTERM (or SIGINT) arrived: unwind, remove temporary files, exit 130."""
