@@ -1,24 +1,15 @@
-"""Reading YAML safely: data only, never objects, errors naming the file."""
+"""Reading YAML safely: data only, never objects, errors naming the file.
+
+The limits (regular file, size, depth, aliases, duplicate keys, number size)
+are kb/inputs.py's, shared by every reader.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kb.errors import InputError
+from kb.inputs import parse_yaml, read_text
 
 
 def read_yaml(path: str | Path) -> Any:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"cannot read file ({exc.__class__.__name__})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        raise InputError(path, where, "expected valid YAML "
-                         f"({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
+    return parse_yaml(read_text(path, "YAML file"), str(path), dates=True)
