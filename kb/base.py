@@ -79,12 +79,18 @@ class KnowledgeBase:
         return Reading(profile, engine.evaluate(facts, facts[0][1]), self.le_pairs)
 
     def load(self, profile, as_of: date | None = None):
-        from kb.profile import load_profile, profile_from_dict
+        from kb.profile import check_attest_keys, load_profile, profile_from_dict
         if isinstance(profile, (str, Path)):
-            return load_profile(profile, as_of=as_of)
+            return check_attest_keys(load_profile(profile, as_of=as_of), self.attest_keys)
         if isinstance(profile, dict):
-            return profile_from_dict(profile, as_of=as_of)
+            return check_attest_keys(profile_from_dict(profile, as_of=as_of), self.attest_keys)
         return profile
+
+    @property
+    def attest_keys(self) -> set[str]:
+        """Every key a profile's ``attest`` may name (any switch reading of the texts applied)."""
+        from kb.encoding import attest_keys
+        return attest_keys(self.documents)
 
     def check(self, profile, programs: list[str] | None = None, as_of: date | None = None) -> CheckReport:
         """Every program's status for a profile (or each entity of a group)."""
@@ -92,12 +98,13 @@ class KnowledgeBase:
         ids = self.program_ids(programs)
         entities = getattr(profile, "entities", None)
         results: list[ProgramResult] = []
+        readings = {}
         for entity in entities or [profile]:
-            reading = self.read(entity)
+            reading = readings[entity.id if entities else None] = self.read(entity)
             for pid in ids:
                 results.append(program_result(reading, self.programs[pid],
                                               entity.id if entities else None))
-        return CheckReport(org=profile.id, as_of=profile.as_of, results=results, kb=self)
+        return CheckReport(org=profile.id, as_of=profile.as_of, results=results, kb=self, readings=readings)
 
     def program_citation(self, prog) -> Citation:
         """The article that opens the program's conditions (同时具备以下条件 …),

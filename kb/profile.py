@@ -539,6 +539,24 @@ def _group(data: dict, source: str, override: date | None) -> Group:
                  entities=tuple(out), raw=data, notes=data.get("notes"))
 
 
+def check_attest_keys(loaded: Profile | Group, known: set[str]) -> Profile | Group:
+    """``loaded``, or every attest key the knowledge base does not define, each
+    with the nearest known key: a misspelt key would otherwise attest nothing
+    and leave the condition it meant "assumed met"."""
+    errors = []
+    for i, entity in enumerate(getattr(loaded, "entities", None) or [loaded]):
+        prefix = f"entities[{i}]." if isinstance(loaded, Group) else ""
+        for key in entity.attest:
+            if key not in known:
+                match = difflib.get_close_matches(key, sorted(known), 1, 0.5)
+                hint = f"; did you mean '{match[0]}'?" if match else "; see docs/profile.md for the keys"
+                errors.append(InputError(loaded.source, f"{prefix}attest.{key}",
+                                         f"unknown attest key {key!r}{hint}"))
+    if errors:
+        raise InputErrors(errors) if len(errors) > 1 else errors[0]
+    return loaded
+
+
 # -- bulk CSV --------------------------------------------------------------------
 
 _TRUE = {"true", "yes", "y", "1", "是"}

@@ -20,10 +20,22 @@ class CheckReport:
     as_of: date
     results: list[ProgramResult]
     kb: Any = field(default=None, repr=False)
+    # entity id (None for a single profile) -> the engine's reading, so the
+    # table can word failures in the text's terms (kb/check_display.py)
+    readings: dict = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"org": self.org, "as_of": self.as_of.isoformat(),
-                "results": [r.to_json() for r in self.results]}
+        out = {"org": self.org, "as_of": self.as_of.isoformat(),
+               "results": [r.to_json() for r in self.results]}
+        if self.kb is not None:   # added keys only: which text, in which status, each answer applied
+            from kb.check_display import texts_applied
+            texts = texts_applied(self.kb, list(dict.fromkeys(r.program for r in self.results)))
+            out["texts"] = [{k: t[k] for k in ("document", "title", "version", "status", "programs")} for t in texts]
+            by_program = {p: t for t in texts for p in t["programs"]}
+            for r, data in zip(self.results, out["results"]):
+                data["version"] = by_program[r.program]["version"]
+                data["text_status"] = by_program[r.program]["status"]
+        return out
 
     def result(self, program: str, entity: str | None = None) -> ProgramResult:
         for r in self.results:
@@ -46,7 +58,10 @@ class CheckReport:
             })
         return pd.DataFrame(rows)
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        if self.kb is not None and self.readings:
+            from kb.check_display import render
+            return render(self, lang)
         lines = [f"{self.org} as of {self.as_of}"]
         for r in self.results:
             who = f"[{r.entity}] " if r.entity else ""

@@ -1,0 +1,16 @@
+"""regkb schema"""
+from __future__ import annotations
+
+import json
+
+HELP = "print the JSON Schema (draft 2020-12) of an organization profile"
+
+
+def add_arguments(p) -> None:
+    pass
+
+
+def run(args) -> str:
+    from kb.cli import knowledge_base
+    from kb.profile_docs import json_schema
+    return json.dumps(json_schema(knowledge_base(args)), ensure_ascii=False, indent=2)
