@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+MAX_HORIZON = 100
 HELP = "which programs to seek, what to change and by how much, when, and in which order"
 
 
@@ -21,8 +22,11 @@ def run(args) -> str:
     from kb.plan import plan
 
     text = str(args.horizon).strip()
-    if not text.isdigit():
-        raise InputError("--horizon", None, f"expected a whole number of years >= 0, got {args.horizon!r}")
+    # ASCII and short before int(): "²" passes isdigit() and 5,000 digits make int() raise;
+    # a wait beyond MAX_HORIZON years would also run past the calendar's end (year 9999)
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or int(text) > MAX_HORIZON:
+        raise InputError("--horizon", None, f"expected a whole number of years from 0 to {MAX_HORIZON}, "
+                                            f"got {str(args.horizon)[:40]!r}")
     kb = knowledge_base(args)
     result = plan(kb, args.profile, args.target, int(text), parse_date(args.as_of))
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else result.text()
