@@ -9,26 +9,37 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import date
 
-from kb.errors import InputError
+from kb.errors import InputError, Interrupted
 
 ORDER = ("check", "explain", "coverage", "compare", "lint", "graph", "plan", "diff", "screen")
 
 
+class _UsageError(InputError):
+    """argparse's complaint, already prefixed with the command ("regkb check: …")."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):   # one line, exit 2, like every other input error
-        raise InputError("regkb", None, message)
+        raise _UsageError(self.prog, None, message)
 
 
 def parse_date(text: str | None, source: str = "--as-of") -> date | None:
     if text is None:
         return None
+    from kb.inputs import FIRST_DAY, LAST_DAY
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise InputError(source, None, f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise InputError(source, None, f"expected a date YYYY-MM-DD, got {text[:40]!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:   # as a profile's dates: the calendar ends at 9999
+        raise InputError(source, None, f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {text!r}")
+    return day
 
 
 def parse_switches(items: list[str] | None) -> dict[str, str]:
@@ -73,13 +84,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM unwinds like Ctrl-C, so every writer's cleanup runs (no .part left behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        args = build_parser().parse_args(argv)
-        out = args.run(args)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Every run ends in an answer (0), bad input (2, one line each) or an interruption (130, one line)."""
+    try:
+        with _sigterm_interrupts():
+            args = build_parser().parse_args(argv)
+            out = args.run(args)
     except InputError as exc:
-        print("\n".join(f"regkb: {line}" for line in exc.lines), file=sys.stderr)
+        prefix = "" if isinstance(exc, _UsageError) else "regkb: "
+        print("\n".join(f"{prefix}{line}" for line in exc.lines), file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Interrupted) as exc:
+        how = "SIGTERM" if isinstance(exc, Interrupted) else "Ctrl-C"
+        print(f"regkb: interrupted ({how})", file=sys.stderr)
+        return 130
     if out:
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
