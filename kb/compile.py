@@ -106,6 +106,11 @@ def static_facts(programs: dict[str, Program], le_pairs: list[tuple[str, str]]) 
         for child in node.children:
             place(child, level - 1)
 
+    validity: dict[str, int] = {}
+    for prog in programs.values():
+        for node in prog.nodes():
+            validity.update(node.params.get("validity") or {})
+    facts += [("valid_years", p, n) for p, n in sorted(validity.items())]
     for prog in programs.values():
         facts += [("node", prog.id, "all"), ("nchild", prog.id, len(prog.conditions)),
                   ("level", prog.id, top_level)]
@@ -139,6 +144,11 @@ def derived_measures(programs: dict[str, Program]) -> dict[str, object]:
     return out
 
 
+def _md(day) -> int:
+    """Month and day as one integer (2 Mar → 302): with the year, orders dates."""
+    return day.month * 100 + day.day
+
+
 def _numeric(v) -> bool:
     return isinstance(v, (int, Fraction)) and not isinstance(v, bool)
 
@@ -146,7 +156,8 @@ def _numeric(v) -> bool:
 def org_facts(profile, token: int, functions: Iterable[str], window_years: set[int],
               derived: dict) -> list[tuple]:
     t = token
-    facts: list[tuple] = [("org", t), ("asof_year", t, profile.as_of.year)]
+    facts: list[tuple] = [("org", t), ("asof_year", t, profile.as_of.year),
+                          ("asof_md", t, _md(profile.as_of))]
     for name, value in profile.values.items():
         if _numeric(value):
             facts += [("lo0", t, name, value), ("hi0", t, name, value)]
@@ -179,8 +190,8 @@ def org_facts(profile, token: int, functions: Iterable[str], window_years: set[i
     for d in profile.designations:
         if d.granted_on and d.granted_on > profile.as_of:
             continue
-        if d.expires_on is None:
-            facts.append(("held_unknown", t, d.program))
+        if d.expires_on is None:   # the rules apply the validity the text fixes, if any
+            facts.append(("no_expiry", t, d.program, d.granted_on.year, _md(d.granted_on)))
         elif d.expires_on >= profile.as_of:
             facts.append(("holds", t, d.program, d.expires_on.year))
     return facts

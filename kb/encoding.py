@@ -213,6 +213,25 @@ class Loader:
                              f"unknown kind {kind!r}; expected one of {sorted(LEAF_KINDS | COMPOSITE_KINDS | {'switch'})}")
         return node
 
+    def validity(self, head: dict) -> dict[str, int]:
+        """``document.validity_years``: program → years a designation under this
+        text runs (有效期三年), its expiry where the profile states none."""
+        raw = head.get("validity_years")
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise InputError(self.source, "document.validity_years", "expected a mapping program id → years")
+        out = {}
+        for pid, years in raw.items():
+            if pid not in (head.get("programs") or []):
+                raise InputError(self.source, f"document.validity_years.{pid}", "expected a program of this document")
+            if isinstance(years, dict):   # {years: 3, …} with a citation beside it
+                years = years.get("years")
+            if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+                raise InputError(self.source, f"document.validity_years.{pid}", "expected a whole number of years")
+            out[pid] = years
+        return out
+
     def not_encoded(self, raw: dict, path: str) -> list[dict[str, str]]:
         """Requirements of the text a node or clause does not read, each with
         the words (``what``) and the reason (``why``): coverage and the review
@@ -347,6 +366,7 @@ class Loader:
         programs = head["programs"]
         if not isinstance(programs, list) or any(p not in PROGRAMS for p in programs):
             raise InputError(self.source, "document.programs", f"expected program ids from {sorted(PROGRAMS)}")
+        self.validity(head)
         articles_raw = data.get("articles")
         if not isinstance(articles_raw, list) or not articles_raw:
             raise InputError(self.source, "articles", "expected the list of articles")
@@ -408,9 +428,20 @@ def load_documents(facts_dir: Path, settings: dict[str, str], known_fields: set[
     return [Loader(p, settings, known_fields, functions).document() for p in paths]
 
 
+def validity_years(documents: list[Document]) -> dict[str, int]:
+    """Program → the years its text fixes for a designation (document.validity_years)."""
+    out: dict[str, int] = {}
+    for doc in documents:
+        for pid, years in (doc.header.get("validity_years") or {}).items():
+            out[pid] = years.get("years") if isinstance(years, dict) else years
+    return out
+
+
 def programs_of(documents: list[Document]) -> dict[str, Program]:
     """Each program's top-level conditions in article order, with the
-    exceptions that name them. Ids must be unique across the whole base."""
+    exceptions that name them. Ids must be unique across the whole base.
+    A re-application rule learns the validity of the programs it names, so
+    every evaluator derives the same default expiry."""
     programs: dict[str, Program] = {}
     seen: dict[str, str] = {}
     for doc in documents:
@@ -430,6 +461,11 @@ def programs_of(documents: list[Document]) -> dict[str, Program]:
                 if cid not in seen:
                     raise InputError(doc.path, exc.id, f"applies_to names unknown condition {cid!r}")
             programs[exc.citation.program].exceptions.append(exc)
+    validity = validity_years(documents)
+    for prog in programs.values():
+        for node in prog.nodes():
+            if node.kind == "reapplication":
+                node.params["validity"] = {p: validity[p] for p in node.params["programs"] if p in validity}
     missing = set(PROGRAMS) - set(programs)
     if missing:
         raise InputError(facts_dir_of(documents), None, f"no encoding defines {sorted(missing)}")

@@ -68,6 +68,18 @@ def shift_years(day: date, years: int) -> date:
     return add_years(day, -years)
 
 
+def expiry(designation, validity: dict[str, int]) -> date | None:
+    """When a designation runs out: its stated ``expires_on``, else the
+    validity the text fixes for its program (北京平台第十三条 有效期三年:
+    granted 2021-02-28 → 2024-02-28), else None (undetermined)."""
+    if designation.expires_on is not None:
+        return designation.expires_on
+    years = validity.get(designation.program)
+    if years is None or designation.granted_on is None:
+        return None
+    return add_years(designation.granted_on, years)
+
+
 def bounds(measure: Measure, values: dict[str, Any], as_of: date,
            field_bounds=None) -> tuple[Any, Any] | None:
     """(lower, upper) bounds of a derived measure from known profile values, or

@@ -421,7 +421,12 @@ def _reapplication(ev: Evaluator, node: Node, t: Table):
         granted = d.cols["granted_on"].astype(np.int64)
         expires = d.cols["expires_on"].astype(np.int64)
         asof = t.asof[d.row]
-        mine = np.isin(d.cols["program"], np.array(node.params["programs"], dtype=object)) & (granted <= asof)
+        programs = d.cols["program"]
+        mine = np.isin(programs, np.array(node.params["programs"], dtype=object)) & (granted <= asof)
+        # no stated expiry: the validity the program's text fixes (kb.measures.expiry)
+        for prog, years in node.params.get("validity", {}).items():
+            default = (programs == prog) & (expires == 0) & (granted > 0)
+            expires = np.where(default, years_before(granted, -years), expires)
         holds = mine & (expires > 0) & (expires >= asof)
         blocked[d.row[holds & (expires // 10000 > asof // 10000)]] = True
         maybe[d.row[mine & (expires == 0)]] = True

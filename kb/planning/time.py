@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kb.check import FAILED, MET
-from kb.measures import add_years, full_years, shift_years
+from kb.measures import add_years, expiry, full_years, shift_years
 from kb.model import Node
 
 TIME_KINDS = ("lookback", "ban", "reapplication", "growth")
@@ -42,9 +42,10 @@ def time_status(node: Node, profile, day: date) -> str:
     if node.kind == "reapplication":
         held = [d for d in profile.designations if d.program in p["programs"]
                 and not (d.granted_on and d.granted_on > profile.as_of)]
-        if any(d.expires_on and d.expires_on >= day and d.expires_on.year > day.year for d in held):
+        ends = [expiry(d, p.get("validity", {})) for d in held]
+        if any(e and e >= day and e.year > day.year for e in ends):
             return FAILED
-        return "unknown" if any(d.expires_on is None for d in held) else MET
+        return "unknown" if any(e is None for e in ends) else MET
     if node.kind == "growth":
         series = v.get(p["field"], {})
         pairs = [(day.year - i, day.year - i - 1) for i in range(1, p["pairs"] + 1)]
@@ -74,7 +75,8 @@ def pass_date(node: Node, profile, horizon_end: date) -> date | None:
         days = [rv.date for rv in profile.revocations if rv.program in p["programs"] and rv.reason in p["reasons"]]
         guess = add_years(max(days), p["years"]) + timedelta(days=1)
     elif node.kind == "reapplication":
-        ends = [d.expires_on for d in profile.designations if d.program in p["programs"] and d.expires_on]
+        ends = [e for e in (expiry(d, p.get("validity", {})) for d in profile.designations
+                            if d.program in p["programs"]) if e]
         guess = date(max(ends).year, 1, 1)
     elif node.kind == "growth":
         series = v.get(p["field"], {})
