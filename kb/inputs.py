@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import unicodedata
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ MAX_NODES = 200_000     # YAML nodes once aliases are expanded
 MAX_DIGITS = 50
 MAX_EXPONENT = 50
 _MAX_NUMBER_TEXT = 2 * MAX_DIGITS + 16
+# Dates a profile may hold (the same years a year map may name): look-back
+# windows and planned waits add decades either side, and date() ends at year 9999.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 
 # -- files ---------------------------------------------------------------------

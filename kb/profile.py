@@ -13,7 +13,6 @@ eligibility and 0.9 must compare equal to 90%.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,9 +21,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kb.errors import InputError, InputErrors
+from kb.inputs import (FIRST_DAY, LAST_DAY, MAX_DIGITS, NumberError, ascii_digits, bounded_number, parse_json,
+                       parse_number, parse_text, read_text)
 from kb.fields import (FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES, PROGRAM_IDS, RECORDS,
                        ENUM_ZH, enum_value)
 
@@ -89,82 +88,16 @@ class Group:
 
 # -- reading ---------------------------------------------------------------------
 
-class _DataLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
-
-    PyYAML turns ``2023-02-30`` into a bare ValueError with no position; kept as
-    text, the date is checked where its field name is known.
-    """
-
-
-_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-
 def load_profile(path: str | Path, as_of: date | None = None) -> Profile | Group:
     """Read a YAML or JSON profile file; ``as_of`` (CLI --as-of) overrides the file's."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(source, None, "expected a UTF-8 text file (YAML or JSON)") from None
-    except OSError as exc:
-        raise InputError(source, None, f"expected a readable YAML or JSON file ({exc.strerror or exc.__class__.__name__})") from None
-    return profile_from_dict(_parse(text, source), source=source, as_of=as_of)
+    return profile_from_dict(_parse(read_text(path, "YAML or JSON file"), source),
+                             source=source, as_of=as_of)
 
 
 def _parse(text: str, source: str) -> Any:
-    if text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text, parse_float=Fraction)
-        except ValueError as exc:
-            json_error = exc
-        # flow-style YAML also starts with a brace; only a .json file is held to JSON
-        if source.lower().endswith(".json"):
-            raise InputError(source, f"line {json_error.lineno}", f"expected valid JSON ({json_error.msg})")
-    try:
-        return yaml.load(text, Loader=_DataLoader)   # noqa: S506 — a SafeLoader subclass
-    except yaml.constructor.ConstructorError as exc:
-        where, tag = _find_tag(text)
-        tag = (tag or "?").replace("tag:yaml.org,2002:", "!!")
-        raise InputError(source, where or _line(exc), f"expected plain data; the YAML tag {tag!r} is not allowed") from None
-    except yaml.YAMLError as exc:
-        raise InputError(source, _line(exc), "expected valid YAML "
-                         f"({getattr(exc, 'problem', None) or exc.__class__.__name__})") from None
-
-
-def _line(exc: Exception) -> str | None:
-    mark = getattr(exc, "problem_mark", None)
-    return f"line {mark.line + 1}" if mark else None
-
-
-def _find_tag(text: str) -> tuple[str | None, str | None]:
-    """The dotted path of the first node whose tag would construct something."""
-    try:
-        root = yaml.compose(text, Loader=_DataLoader)
-    except yaml.YAMLError:
-        return None, None
-    seen: set[int] = set()
-
-    def walk(node, path):
-        if id(node) in seen:
-            return None
-        seen.add(id(node))
-        if node.tag not in _DataLoader.yaml_constructors:
-            return path or None, node.tag
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value if isinstance(k, yaml.ScalarNode) else "?"
-                hit = walk(k, path) or walk(v, f"{path}.{key}" if path else str(key))
-                if hit:
-                    return hit
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                hit = walk(item, f"{path}[{i}]")
-                if hit:
-                    return hit
-        return None
-
-    return (walk(root, "") if root is not None else None) or (None, None)
+    # kb/inputs.py: the limits every reader shares (size, depth, aliases, duplicate keys, number size)
+    return parse_text(text, source)
 
 
 # -- validation ------------------------------------------------------------------
@@ -246,21 +179,27 @@ def _number(ctx: _Ctx, name: str, value: Any, what: str) -> Fraction:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             ctx.fail(name, f"expected {what}, got {value}")
-        return Fraction(str(value))   # the decimal the user wrote, not the binary float
-    return Fraction(value)
+        n = Fraction(str(value))   # the decimal the user wrote, not the binary float
+    else:
+        n = Fraction(value)
+    if not bounded_number(n):
+        ctx.fail(name, f"expected {what}, got a number of more than {MAX_DIGITS} digits")
+    return n
 
 
 def _date(ctx: _Ctx, name: str, value: Any) -> date:
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        ctx.fail(name, f"expected an ISO date YYYY-MM-DD, got {_show(value)}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        ctx.fail(name, f"expected a real date YYYY-MM-DD; {value.strip()} does not exist")
+        value = value.date()
+    if not isinstance(value, date):
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            ctx.fail(name, f"expected an ISO date YYYY-MM-DD, got {_show(value)}")
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            ctx.fail(name, f"expected a real date YYYY-MM-DD; {value.strip()} does not exist")
+    if not FIRST_DAY <= value <= LAST_DAY:   # windows and waits reach years past it; the calendar ends
+        ctx.fail(name, f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {value}")
+    return value
 
 
 def _share(ctx: _Ctx, name: str, value: Any) -> Fraction:
@@ -268,7 +207,7 @@ def _share(ctx: _Ctx, name: str, value: Any) -> Fraction:
     if isinstance(value, str):
         text = value.strip()
         try:
-            share = Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text)
+            share = parse_number(text[:-1]) / 100 if text.endswith("%") else parse_number(text)
         except (ValueError, ZeroDivisionError):
             ctx.fail(name, f"expected {what}, got {_show(value)}")
     else:
@@ -349,7 +288,8 @@ def _year_map(ctx: _Ctx, name: str, value: Any) -> dict[int, Fraction]:
     out: dict[int, Fraction] = {}
     for key, count in value.items():
         year = key if isinstance(key, int) and not isinstance(key, bool) else \
-            int(key) if isinstance(key, str) and key.strip().isdigit() else None
+            int(ascii_digits(key.strip())) if isinstance(key, str) and key.strip().isdecimal() \
+            and len(key.strip()) == 4 else None
         if year not in _YEAR:
             ctx.fail(f"{name}.{key}", f"expected a year such as 2023 as key, got {_show(key)}")
         if year in out:
@@ -597,12 +537,13 @@ def _cell(where: str, column: str, kind: str, text: str) -> Any:
         raise InputError(where, column, f"expected true or false, got {text!r}")
     if kind in ("int>=0", "money", "m2"):
         try:
-            return Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise InputError(where, column, f"expected a number, got {text!r}") from None
+            return parse_number(text)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise InputError(where, column, f"expected a number, got {_show(text)}"
+                             + (f" ({exc.msg})" if isinstance(exc, NumberError) and "digit" in exc.msg else "")) from None
     if kind.startswith(("list[", "map[")):
         try:
-            return json.loads(text, parse_float=Fraction)
+            return parse_json(text)
         except ValueError as exc:
             raise InputError(where, column, f"expected a JSON {kind.split('[')[0]} in the cell ({exc.msg})") from None
     return text
