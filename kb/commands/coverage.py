@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-HELP = "per document: articles by class, eligibility clauses encoded, interpretations, switches"
+HELP = ("per document and clause: encoded, partly encoded (naming the words not read) or not "
+        "encoded, wherever eligibility-bearing words sit; every switch with its default")
 
 
 def add_arguments(p) -> None:
