@@ -214,3 +214,75 @@ def test_csv_row_errors_name_row_and_column(row, message):
     with pytest.raises(InputError) as info:
         profile_from_row(row, "orgs.csv", 4)
     assert str(info.value).startswith(message), str(info.value)
+
+
+# -- several mistakes at once; Chinese enum names; attest keys (issue 15 item 1, issue 10) ------------
+
+def test_several_mistakes_are_reported_together_one_line_each(tmp_path, capsys):
+    from kb.cli import main
+    path = tmp_path / "many.yaml"
+    path.write_text("id: x\nas_of: 2024-06-30\nstaff: {servce: 10, fulltime_service: abc}\n"
+                    "performance: {satisfaction: 1.5}\nfacilities: {office_m2: -3}\n"
+                    "credit_events: [{kind: fraud, date: 2023-01-01, subject: entity}]\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 5 and all(line.startswith(f"regkb: {path}: ") for line in lines)
+    for field in ("staff.servce", "staff.fulltime_service", "performance.satisfaction",
+                  "facilities.office_m2", "credit_events[0].kind"):
+        assert sum(f": {field}: " in line for line in lines) == 1, field
+
+
+def test_a_misspelt_key_is_reported_once_not_also_as_missing():
+    with pytest.raises(InputError) as exc:
+        profile_from_dict({"idd": "x"}, "p.yaml")
+    assert exc.value.lines == ["p.yaml: idd: unknown field 'idd'; did you mean 'id'?"]
+
+
+def test_group_entities_report_their_mistakes_together():
+    data = {"group": {"id": "g"}, "entities": [{"id": "a", "total_assets": -1},
+                                               {"id": "b", "staff": {"service": "ten"}}]}
+    with pytest.raises(InputError) as exc:
+        profile_from_dict(data, "g.yaml", as_of=date(2024, 6, 30))
+    assert [line.split(": ")[1] for line in exc.value.lines] == ["entities[0].total_assets",
+                                                                 "entities[1].staff.service"]
+
+
+@pytest.mark.parametrize("field, chinese, value", [
+    ("sponsor", "企业", "enterprise"), ("sponsor", "机关", "government"),
+    ("sponsor", "事业单位", "public_institution"), ("sponsor", "社团法人", "social_organization"),
+    ("facilities.park_type", "楼宇经济园", "building_economy"),
+])
+def test_enum_values_accept_their_chinese_names(field, chinese, value):
+    section, _, leaf = field.rpartition(".")
+    data = {"id": "x", **({section: {leaf: chinese}} if section else {field: chinese})}
+    assert profile_from_dict(data, as_of=date(2024, 6, 30)).values[field] == value
+
+
+def test_kinds_accept_chinese_names_and_near_misses_name_the_value():
+    p = profile_from_dict({"id": "x", "kinds": ["孵化器", "众创空间", "硬科技孵化器"]}, as_of=date(2024, 6, 30))
+    assert p.values["kinds"] == ("incubator", "maker_space", "hard_tech_incubator")
+    with pytest.raises(InputError) as exc:
+        profile_from_dict({"id": "x", "kinds": ["孵化基地"]}, "p.yaml", as_of=date(2024, 6, 30))
+    assert "did you mean 'incubator' (孵化器)?" in exc.value.message
+
+
+def test_misspelt_attest_key_is_an_error_naming_the_nearest_key(kb):
+    # 信用状况良好 is attested under good_credit; a typo would otherwise attest
+    # nothing and leave the condition "assumed met"
+    with pytest.raises(InputError) as exc:
+        kb.load({"id": "x", "as_of": "2024-06-30", "attest": {"good_credt": False}})
+    assert exc.value.field == "attest.good_credt"
+    assert "did you mean 'good_credit'?" in exc.value.message
+    readers = [pid for pid, prog in kb.programs.items()
+               if any(n.kind == "qualitative" and n.params["attest"] == "good_credit" for n in prog.nodes())]
+    assert readers
+    report = kb.check({"id": "x", "as_of": "2024-06-30", "attest": {"good_credit": False}}, readers)
+    assert all(r.status == "fails" for r in report.results)
+
+
+def test_every_unknown_attest_key_is_named(kb):
+    with pytest.raises(InputError) as exc:
+        kb.load({"id": "x", "as_of": "2024-06-30", "attest": {"good_credt": True, "zzz_unheard_of": True}})
+    assert [line.split(": ")[1] for line in exc.value.lines] == ["attest.good_credt", "attest.zzz_unheard_of"]
