@@ -17,7 +17,8 @@ from datetime import date
 
 from kb.errors import InputError, Interrupted
 
-ORDER = ("check", "explain", "coverage", "compare", "lint", "graph", "plan", "diff", "screen")
+ORDER = ("check", "explain", "coverage", "review", "compare", "lint", "graph", "plan", "diff", "screen", "serve",
+         "schema", "init")
 
 
 class _UsageError(InputError):

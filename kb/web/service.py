@@ -1,0 +1,222 @@
+"""What the web app asks of the knowledge base, and nothing else.
+
+The HTTP API promises exactly the CLI's JSON, so each answer here is built by
+the same calls the matching ``kb/commands/<name>.py`` makes; a test compares
+the two on every sample. Differences from the CLI are deliberate and about
+safety: a request names versions only by id or date (never a file path), and
+it never chooses the facts directory.
+
+pyDatalog keeps its state per thread, so each worker thread keeps its own
+knowledge bases (one per set of switches and versions); z3 work in the
+planner uses a context of its own per call.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kb.errors import InputError
+
+MAX_BODY = 1_000_000          # bytes: a profile is a few KB; a group of dozens well under this
+PLAN_TIMEOUT = 20.0           # seconds a plan may take before the page says so
+
+
+class Options:
+    """The CLI's options, read from a query string (repeatable where the CLI's are)."""
+
+    def __init__(self, query: list[tuple[str, str]]):
+        self.items = query
+        known = {"program", "as_of", "switch", "version", "target", "horizon", "a", "b",
+                 "programs", "topic", "level", "lang"}
+        for name, _ in query:
+            if name not in known:
+                raise InputError("query", name, f"unknown parameter; expected one of {', '.join(sorted(known))}")
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.items if k == name]
+
+    def one(self, name: str, default: str | None = None) -> str | None:
+        values = self.all(name)
+        if len(values) > 1:
+            raise InputError("query", name, "expected at most one value")
+        return values[0] if values else default
+
+    @property
+    def as_of(self) -> date | None:
+        from kb.cli import parse_date
+        return parse_date(self.one("as_of"), "as_of")
+
+    @property
+    def switches(self) -> dict[str, str]:
+        from kb.cli import parse_switches
+        return parse_switches(self.all("switch"))
+
+    @property
+    def versions(self) -> tuple[tuple[str, str], ...]:
+        out = []
+        for ref in self.all("version"):
+            if "/" in ref or ref.endswith((".yaml", ".yml", ".json")):
+                raise InputError("version", ref, "expected DOC@VERSION or @YYYY-MM-DD naming a shipped version, not a file")
+            out.append(ref)
+        seen: set[str] = set()
+        for ref in out:
+            doc = ref.partition("@")[0]
+            if doc and doc in seen:
+                raise InputError("version", ref, f"expected one version per document; {doc} is named twice")
+            seen.add(doc)
+        return tuple(out)
+
+
+_local = threading.local()
+
+
+def knowledge_base(options: Options):
+    """This thread's knowledge base for the request's switches and versions."""
+    from kb.base import DEFAULT_FACTS, KnowledgeBase
+    from kb.versions import version_options
+
+    key = (tuple(sorted(options.switches.items())), options.versions)
+    cache = getattr(_local, "kbs", None)
+    if cache is None:
+        cache = _local.kbs = {}
+    if key not in cache:
+        if len(cache) >= 8:                      # switches × versions is small; keep memory bounded
+            cache.pop(next(iter(cache)))
+        versions, as_of = version_options(list(options.versions), Path(DEFAULT_FACTS))
+        cache[key] = KnowledgeBase(None, dict(key[0]), versions, as_of)
+    return cache[key]
+
+
+def parse_body(body: bytes, source: str = "request body") -> Any:
+    """A JSON profile from a request, read with the same limits as a file."""
+    if len(body) > MAX_BODY:
+        raise InputError(source, None, f"expected at most {MAX_BODY} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(source, None, "expected UTF-8 JSON") from None
+    return parse_text(text, source, json_only=True)
+
+
+def parse_text(text: str, source: str, json_only: bool = False) -> Any:
+    """A profile document (JSON, or YAML for uploads) from text."""
+    try:
+        from kb import inputs                    # the one guard every reader shares
+    except ImportError:                          # pragma: no cover - older tree
+        inputs = None
+    if inputs is not None and hasattr(inputs, "parse_text"):
+        return inputs.parse_text(text, source, json_only=json_only)
+    def no_duplicates(pairs):
+        out = {}
+        for k, v in pairs:
+            if k in out:
+                raise InputError(source, k, "expected each key once; it appears twice")
+            out[k] = v
+        return out
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        if json_only:
+            raise InputError(source, f"line {exc.lineno}", f"expected valid JSON ({exc.msg})") from None
+    from kb.profile import _parse                # YAML with the loader's own checks
+    return _parse(text, source)
+
+
+# -- the answers, as the commands build them --------------------------------------
+
+def load(data: Any, options: Options, source: str = "request body"):
+    """The profile (or group) as ``regkb check FILE`` loads it, errors naming ``source``."""
+    from kb.profile import profile_from_dict
+    return profile_from_dict(data, source=source, as_of=options.as_of)
+
+
+def check(options: Options, profile: Any) -> dict:
+    kb = knowledge_base(options)
+    report = kb.check(load(profile, options), kb.program_ids(options.all("program") or None), options.as_of)
+    return report.to_json()
+
+
+def explain(options: Options, profile: Any) -> Any:
+    kb = knowledge_base(options)
+    program = options.one("program")
+    if program is None:
+        raise InputError("query", "program", "expected the program to explain (program=ID)")
+    kb.program_ids([program], "program")
+    trees = kb.explain(load(profile, options), program, options.as_of)
+    trees = trees if isinstance(trees, list) else [trees]
+    data = [t.to_json() for t in trees]
+    return data if len(data) > 1 else data[0]
+
+
+def horizon(options: Options) -> int:
+    text = (options.one("horizon") or "3").strip()
+    if not text.isdigit() or int(text) > 50:
+        raise InputError("query", "horizon", f"expected a whole number of years from 0 to 50, got {text!r}")
+    return int(text)
+
+
+def plan(options: Options, profile: Any) -> dict:
+    import inspect
+
+    from kb.plan import plan as make_plan
+    kb = knowledge_base(options)
+    targets = options.all("target") or None
+    if targets:
+        kb.program_ids(targets, "target")
+    kwargs = {}
+    if "timeout" in inspect.signature(make_plan).parameters:
+        kwargs["timeout"] = PLAN_TIMEOUT
+    return make_plan(kb, load(profile, options), targets, horizon(options), options.as_of, **kwargs).to_json()
+
+
+def programs(options: Options) -> list[dict]:
+    from kb.versions import Versions
+    kb = knowledge_base(options)
+    out = []
+    for pid, prog in kb.programs.items():
+        doc = prog.document
+        status = Versions(kb.facts_dir, doc.id).current.status
+        out.append({"id": pid, "name": prog.name, "city": doc.city, "document": doc.id, "status": status})
+    return out
+
+
+def graph(options: Options) -> dict:
+    from kb.graph import build_graph, node_link
+    return node_link(build_graph(knowledge_base(options)))
+
+
+def compare(options: Options) -> dict:
+    from kb.catalogue import load_catalogue
+    from kb.relations import Logic, condition_relations, program_relations
+    kb = knowledge_base(options)
+    programs = kb.program_ids(options.all("programs") or None, "programs")
+    cat = load_catalogue(kb)
+    topics = [t.id for t in cat.topics]
+    for t in options.all("topic"):
+        if t not in topics:
+            raise InputError("topic", t, f"unknown topic; expected one of {', '.join(topics)}")
+    level = options.one("level", "condition")
+    if level not in ("condition", "program"):
+        raise InputError("query", "level", "expected condition or program")
+    derive = program_relations if level == "program" else condition_relations
+    rels = derive(Logic(kb, cat), programs, options.all("topic") or None)
+    return {"relations": [r.to_json(kb) for r in rels]}
+
+
+def diff(options: Options) -> dict:
+    from kb.base import DEFAULT_FACTS
+    from kb.diff import diff as make_diff
+    from kb.versions import parse_ref
+    a, b = options.one("a"), options.one("b")
+    if not a or not b:
+        raise InputError("query", "a" if not a else "b", "expected two versions, a=DOC@VERSION&b=DOC@VERSION")
+    for ref in (a, b):
+        if "/" in ref or ref.endswith((".yaml", ".yml")):
+            raise InputError("query", ref, "expected DOC@VERSION naming a shipped version, not a file")
+    facts = Path(DEFAULT_FACTS)
+    old = parse_ref(a, facts)
+    new = parse_ref(b, facts, default_doc=old[0])
+    return make_diff(knowledge_base(options), old, new).to_json()
