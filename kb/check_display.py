@@ -267,6 +267,16 @@ def holding(ex: ExplainNode, r: Reading, lang: str) -> str | None:
     return "; ".join(out) or None
 
 
+def field_words(name: str, lang: str) -> str:
+    """A missing field as the person should supply it; in Chinese with its meaning."""
+    if lang != "zh":
+        return name
+    base = name
+    while base and base not in FIELDS:   # performance.smes_served_by_year.2023 → its map
+        base = base.rpartition(".")[0]
+    return f"{name}（{doc_of(base)[0]}）" if base else name
+
+
 # -- the report ------------------------------------------------------------------------------
 
 def render(report, lang: str = "en") -> str:
@@ -297,7 +307,7 @@ def render(report, lang: str = "en") -> str:
         for f in res.unknown:
             quote = clip(kb.nodes[f.condition].quote) if f.condition in kb.nodes else ""
             lines.append(f"  ? {f.citation.label()}" + (f"「{quote}」" if quote else f" {f.condition}")
-                         + f": {w['missing']} {', '.join(f.missing or [])}")
+                         + f": {w['missing']} {', '.join(field_words(m, lang) for m in f.missing or [])}")
         if res.evidence:
             lines.append("  · " + w["evidence"].format(n=len(res.evidence)))
     return "\n".join(lines)
