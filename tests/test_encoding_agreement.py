@@ -299,3 +299,37 @@ def test_lint_encoding_command(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "kb", "lint", "--encoding", "guiyang.platform"],
                         capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0 and "agree" in ok.stdout
+
+
+def test_a_reading_of_silent_words_is_not_a_contradiction():
+    # 贵阳 第五条（五）: 主要负责人要诚信、守法 states no window; the switch's three-year reading
+    # contradicts nothing, while a non-switch node with a figure no text states is flagged
+    data = data_of(GY)
+    assert "guiyang.platform/leader_integrity" not in ids(data)
+    sw = node(data, "guiyang.platform/leader_integrity")
+    case = dict(sw["cases"]["three_years"], id="guiyang.platform/leader_integrity", quote=sw["quote"])
+    holder = next(c for c in article(data, 5)["clauses"] if c.get("clause") == 5)["conditions"]
+    holder[holder.index(sw)] = case
+    assert "guiyang.platform/leader_integrity" in ids(data, "figure")
+
+
+WORDS_ONLY = {
+    "version": {"document": "chengdu.sme-platform-and-startup-base", "id": "words-only", "base": "current",
+                "official": False, "status": "draft"},
+    "amend": [{"article": 6, "part": "运营条件", "clause": 1, "replace": "楼宇经济园建筑总面积在 8 千平方米以上",
+               "with": "楼宇经济园建筑总面积在 5 千平方米以上"}]}
+
+
+@pytest.mark.parametrize("command", [
+    ["diff", "chengdu.base", "FILE"],
+    ["check", str(ROOT / "facts/organizations/cd-tianfu-startup-base.yaml"), "--version", "FILE"],
+])
+def test_diff_and_check_reject_a_disagreeing_version(tmp_path, command):
+    # issue 12: 成都 第六条 运营条件（一） changed to 5 千平方米 in words only
+    draft = tmp_path / "words-only.yaml"
+    draft.write_text(yaml.safe_dump(WORDS_ONLY, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kb", *[str(draft) if a == "FILE" else a for a in command]],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and run.stdout == ""
+    assert "chengdu.base/building_area/building_economy/area (第六条·运营条件（一）)" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

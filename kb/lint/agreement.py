@@ -179,6 +179,10 @@ def _figure(node, nid, at, chain, articles: dict[int, dict]) -> list[Disagreemen
     if not stated:
         if unit == "项":      # 同时具备 / 至少满足以下… with no count: k is the list's length or one
             return []
+        if any(c.get("kind") == "switch" for c in chain):
+            # a reading of words that state no figure (a window the text leaves open):
+            # nothing contradicts it, and the switch documents the choice
+            return []
         return [Disagreement("figure", nid, where, f"encodes {_show(value, unit)} but neither its quote "
                                                    f"nor {where}'s text states a figure in {unit}")]
     same = [f for f in stated if f.value == value]
@@ -202,6 +206,8 @@ def _fallbacks(node, at, chain, articles):
         yield where, text
     notes = " ".join(n.get("interpretation") or "" for n in [node] + chain)
     for m in ARTICLE_REF.finditer(notes):
+        if re.search(r"北京|成都|贵阳|平台|基地|服务站", notes[max(0, m.start() - 6):m.start()]):
+            continue        # another text's article (北京平台第八条), not this one's
         number = chinese_number(m.group(1) or m.group(2))
         if number in articles and number != at.article.get("number"):
             yield f"第{chinese_numeral(number)}条", articles[number].get("text") or ""
