@@ -209,8 +209,9 @@ def test_horizon_too_short_makes_it_unreachable(kb):
 @pytest.mark.parametrize("day, status", [(date(2024, 8, 26), "fails"), (date(2024, 8, 27), "qualifies")])
 def test_ban_after_revocation_runs_out(kb, day, status):
     """BJ base 第十五条「两年内不得再次申请」: revoked 2022-08-26, so a new application from
-    2024-08-27 (两年内 includes the day two years on)."""
-    p = planned(kb, ORGS / "bj-shijingshan-base-revoked.yaml")
+    2024-08-27 (两年内 includes the day two years on). Planned alone, so no other
+    application (the station's preference) sets its date."""
+    p = plan(kb, ORGS / "bj-shijingshan-base-revoked.yaml", ["beijing.base"])
     s = step(p, "beijing.base")
     assert s["earliest"] == "2024-08-27" and s["changes"] == []
     assert s["waits"][0]["citation"]["article"] == 15

@@ -50,12 +50,12 @@ def field_type(name: str) -> str:
     return FIELDS.get(name, "int>=0")
 
 
-def _val(v):
+def _val(v, ctx):
     if isinstance(v, bool):
-        return z3.BoolVal(v)
+        return z3.BoolVal(v, ctx)
     if isinstance(v, int):
-        return z3.IntVal(v)
-    return z3.RealVal(f"{Fraction(v).numerator}/{Fraction(v).denominator}")
+        return z3.IntVal(v, ctx)
+    return z3.RealVal(f"{Fraction(v).numerator}/{Fraction(v).denominator}", ctx)
 
 
 def _py(value):
@@ -82,28 +82,31 @@ class Var:
     changed: Any = None             # z3 Bool: the plan changes a known, changeable value
     domain: list = field(default_factory=list)
     absent_service: bool = False    # a figure of a function the entity does not offer
+    ctx: Any = None                 # the plan's z3 Context (never z3's global one)
 
     @property
     def avail(self):
-        return self.supplied if self.current is None else z3.BoolVal(True)
+        return self.supplied if self.current is None else z3.BoolVal(True, self.ctx)
 
     def const(self, value):
         """``value`` as a z3 constant of this field's sort."""
         if self.sort == "bool":
-            return z3.BoolVal(bool(value))
+            return z3.BoolVal(bool(value), self.ctx)
         if self.sort == "enum":
-            return z3.IntVal(self.domain.index(value))
+            return z3.IntVal(self.domain.index(value), self.ctx)
         if self.sort == "int":
-            return z3.IntVal(int(value))
-        return _val(Fraction(value))
+            return z3.IntVal(int(value), self.ctx)
+        return _val(Fraction(value), self.ctx)
 
 
 class EntityModel:
     """Solver terms for one entity's profile (or a blank one: every field
     unknown, for what the texts alone forbid)."""
 
-    def __init__(self, kb, profile, tag: str, blank: bool = False):
+    def __init__(self, kb, profile, tag: str, blank: bool = False, ctx: z3.Context | None = None):
         self.kb, self.profile, self.tag, self.blank = kb, profile, tag, blank
+        # z3's global context is shared by every thread; a plan owns its own
+        self.ctx = ctx if ctx is not None else z3.Context()
         self.vars: dict[str, Var] = {}
         self.remedies: dict[str, Any] = {}          # attest key → Bool
         self.time_supply: dict[str, tuple] = {}      # name → (Bool, value assumed)
@@ -136,33 +139,33 @@ class EntityModel:
         absent = (cur is not None and not name.endswith(".offered")
                   and name not in (self.profile.values if not self.blank else {}))
         if kind == "bool":
-            var = Var(name, "bool", cur, z3.BoolVal(cur) if fixed else z3.Bool(zname))
+            var = Var(name, "bool", cur, z3.BoolVal(cur, self.ctx) if fixed else z3.Bool(zname, self.ctx), ctx=self.ctx)
         elif kind.startswith("enum:") or kind == "str":
             domain = self._domain(name, kind, cur)
-            z = z3.IntVal(domain.index(cur)) if fixed else z3.Int(zname)
-            var = Var(name, "enum", cur, z, domain=domain)
+            z = z3.IntVal(domain.index(cur), self.ctx) if fixed else z3.Int(zname, self.ctx)
+            var = Var(name, "enum", cur, z, domain=domain, ctx=self.ctx)
             if not fixed:
                 self.constraints.append(z3.And(z >= 0, z < len(domain)))
         elif kind.startswith("list[enum:"):
             values = kind[len("list[enum:"):-1].split("|")
-            z = {x: (z3.BoolVal(x in cur) if cur is not None else z3.Bool(f"{zname}={x}")) for x in values}
-            var = Var(name, "set", cur, z, domain=values)
+            z = {x: (z3.BoolVal(x in cur, self.ctx) if cur is not None else z3.Bool(f"{zname}={x}", self.ctx)) for x in values}
+            var = Var(name, "set", cur, z, domain=values, ctx=self.ctx)
         else:
             sort = "int" if kind == "int>=0" else "real"
             if fixed:
-                z = z3.IntVal(int(cur)) if sort == "int" else _val(Fraction(cur))
+                z = z3.IntVal(int(cur), self.ctx) if sort == "int" else _val(Fraction(cur), self.ctx)
             else:
-                z = z3.Int(zname) if sort == "int" else z3.Real(zname)
+                z = z3.Int(zname, self.ctx) if sort == "int" else z3.Real(zname, self.ctx)
                 # every figure the texts set is a minimum, so a plan only raises
                 # figures (it never proposes fewer staff); unknown data may be anything
                 floor = Fraction(cur) if cur is not None and name not in self.kb_maxima() else 0
-                self.constraints.append(z >= _val(floor))
+                self.constraints.append(z >= _val(floor, self.ctx))
                 if kind == "share":
                     self.constraints.append(z <= 1)
-            var = Var(name, sort, cur, z)
+            var = Var(name, sort, cur, z, ctx=self.ctx)
         var.absent_service = absent
         if cur is None:
-            var.supplied = z3.Bool(f"{zname}?")
+            var.supplied = z3.Bool(f"{zname}?", self.ctx)
         elif not fixed:
             var.changed = var.z != var.const(cur)
         self.vars[name] = var
@@ -233,33 +236,33 @@ class EntityModel:
 
     def program(self, program, day: date) -> tuple:
         tops = [self.node(top, day) for top in program.conditions]
-        return z3.And([m for m, _ in tops]), z3.Or([f for _, f in tops])
+        return z3.And([m for m, _ in tops], self.ctx), z3.Or([f for _, f in tops], self.ctx)
 
     def _node(self, node: Node, day: date) -> tuple:
         k, p = node.kind, node.params
-        T, F = z3.BoolVal(True), z3.BoolVal(False)
+        T, F = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
         if is_time_leaf(node) and not self.blank:
             return self._time(node, day)
         if k == "threshold":
-            m, op, t = p["measure"], p["op"], _val(p["value"])
+            m, op, t = p["measure"], p["op"], _val(p["value"], self.ctx)
             if m.kind == "years_since":   # blank entity: the date is data to supply
                 a = self._time_supply(node, day)
                 return a, F
             if m.kind == "field":
                 up = op in (">=", ">")
                 lo, hi = self.lowers(m.args[0]), self.uppers(m.args[0])
-                met = z3.Or([z3.And(g, _cmp(op, e, t)) for g, e in (lo if up else hi)])
-                failed = z3.Or([z3.And(g, z3.Not(_cmp(op, e, t))) for g, e in (hi if up else lo)])
+                met = z3.Or([z3.And(g, _cmp(op, e, t)) for g, e in (lo if up else hi)], self.ctx)
+                failed = z3.Or([z3.And(g, z3.Not(_cmp(op, e, t))) for g, e in (hi if up else lo)], self.ctx)
                 return met, failed
             if m.kind == "share":
                 num, den = m.args
                 up = op in (">=", ">")
                 met = z3.Or([z3.And(gn, gd, ed > 0, _cmp(op, en, t * ed))
                              for gn, en in (self.lowers(num) if up else self.uppers(num))
-                             for gd, ed in (self.uppers(den) if up else self.lowers(den))])
+                             for gd, ed in (self.uppers(den) if up else self.lowers(den))], self.ctx)
                 failed = z3.Or([z3.And(gn, gd, ed > 0, z3.Not(_cmp(op, en, t * ed)))
                                 for gn, en in (self.uppers(num) if up else self.lowers(num))
-                                for gd, ed in (self.lowers(den) if up else self.uppers(den))])
+                                for gd, ed in (self.lowers(den) if up else self.uppers(den))], self.ctx)
                 return met, failed
             if m.kind == "share_within":
                 q, sub, whole = (self.var(a) for a in m.args)
@@ -272,20 +275,20 @@ class EntityModel:
             raise ValueError(m.kind)
         if k == "boolean":
             v = self.var(p["field"])
-            same = v.z == z3.BoolVal(p["expect"])
+            same = v.z == z3.BoolVal(p["expect"], self.ctx)
             return z3.And(v.avail, same), z3.And(v.avail, z3.Not(same))
         if k in ("locality", "applicant_type"):
             if p["open"]:
                 return T, F
             v = self.var(p["field"])
             if v.sort == "set":
-                member = z3.Or([v.z[x] for x in p["values"] if x in v.z] or [F])
+                member = z3.Or([v.z[x] for x in p["values"] if x in v.z] or [F], self.ctx)
             else:
-                member = z3.Or([v.z == v.domain.index(x) for x in p["values"] if x in v.domain] or [F])
+                member = z3.Or([v.z == v.domain.index(x) for x in p["values"] if x in v.domain] or [F], self.ctx)
             return z3.And(v.avail, member), z3.And(v.avail, z3.Not(member))
         if k == "qualitative":
             if not self.blank and self.profile.attest.get(p["attest"]) is False:
-                r = self.remedies.setdefault(p["attest"], z3.Bool(f"{self.tag}|remedy|{p['attest']}"))
+                r = self.remedies.setdefault(p["attest"], z3.Bool(f"{self.tag}|remedy|{p['attest']}", self.ctx))
                 return r, z3.Not(r)
             return T, F
         if k in TIME_KINDS:   # blank entity: no history, so nothing bars it
@@ -294,9 +297,9 @@ class EntityModel:
             return T, F
         kids = [self.node(c, day) for c in node.children]
         if k in ("all", "function"):
-            return z3.And([m for m, _ in kids]), z3.Or([f for _, f in kids])
+            return z3.And([m for m, _ in kids], self.ctx), z3.Or([f for _, f in kids], self.ctx)
         if k == "any":
-            return z3.Or([m for m, _ in kids]), z3.And([f for _, f in kids])
+            return z3.Or([m for m, _ in kids], self.ctx), z3.And([f for _, f in kids], self.ctx)
         if k == "k_of_n":
             n_met = z3.Sum([z3.If(m, 1, 0) for m, _ in kids])
             n_failed = z3.Sum([z3.If(f, 1, 0) for _, f in kids])
@@ -307,7 +310,7 @@ class EntityModel:
         raise ValueError(k)
 
     def _time(self, node: Node, day: date) -> tuple:
-        T, F = z3.BoolVal(True), z3.BoolVal(False)
+        T, F = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
         if node.kind == "growth":
             return self._growth(node, day)
         status = time_status(node, self.profile, day)
@@ -327,7 +330,7 @@ class EntityModel:
             name, value = "designations.expires_on", date(day.year, 1, 1)
         key = f"{name}@{node.id}@{day}"
         if key not in self.time_supply:
-            self.time_supply[key] = (z3.Bool(f"{self.tag}|{key}?"), name, value, node)
+            self.time_supply[key] = (z3.Bool(f"{self.tag}|{key}?", self.ctx), name, value, node)
         return self.time_supply[key][0]
 
     def _growth(self, node: Node, day: date) -> tuple:
@@ -339,15 +342,15 @@ class EntityModel:
                 self._year(p["field"], day.year - i - 1, series)
             inc.append(z3.And(g1, g0, z1 > z0))
             flat.append(z3.And(g1, g0, z1 <= z0))
-        return z3.And(inc), z3.Or(flat)
+        return z3.And(inc, self.ctx), z3.Or(flat, self.ctx)
 
     def _year(self, name: str, year: int, series: dict) -> tuple:
         if year in series:
-            return z3.BoolVal(True), z3.IntVal(int(series[year]))
+            return z3.BoolVal(True, self.ctx), z3.IntVal(int(series[year]), self.ctx)
         v = self.vars.get(f"{name}.{year}")
         if v is None:
-            z = z3.Int(f"{self.tag}|{name}.{year}")
-            v = Var(f"{name}.{year}", "int", None, z, supplied=z3.Bool(f"{self.tag}|{name}.{year}?"))
+            z = z3.Int(f"{self.tag}|{name}.{year}", self.ctx)
+            v = Var(f"{name}.{year}", "int", None, z, supplied=z3.Bool(f"{self.tag}|{name}.{year}?", self.ctx), ctx=self.ctx)
             self.vars[v.name] = v
             self.constraints.append(z >= 0)
         return v.supplied, v.z
@@ -372,7 +375,7 @@ class EntityModel:
             z = z3.ToReal(v.z) if v.sort == "int" else v.z
             if v.changed is not None:
                 c = z3.ToReal(v.const(v.current)) if v.sort == "int" else v.const(v.current)
-                weight = _val(Fraction(1, max(abs(Fraction(v.current)), 1)))
+                weight = _val(Fraction(1, max(abs(Fraction(v.current)), 1)), self.ctx)
                 if v.name in self.kb_maxima():
                     out.append(z3.If(z >= c, z - c, c - z) * weight)
                 else:

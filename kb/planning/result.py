@@ -9,6 +9,9 @@ from typing import Any
 from kb.model import Node
 
 DEFAULT_HORIZON = 3
+# Seconds every solver call of one plan shares; past it the plan says so and
+# gives the best it has (``regkb plan --timeout``).
+DEFAULT_TIMEOUT = 5.0
 
 
 def _not_guards(node: Node):
@@ -87,11 +90,20 @@ class Plan:
     impossible: list[dict] = field(default_factory=list)
     cycles: list[dict] = field(default_factory=list)
     solver_ms: float | None = None
+    timeout: float | None = None
+    call_month: int | None = None
+    processing_months: int | None = None
+    complete: bool = True             # every solver call answered within the time limit
+    found: bool = True                # a joint solution was found (False: only the partial plan)
+    cut: list[str] = field(default_factory=list)   # the stages the time limit cut short
 
     def to_json(self) -> dict[str, Any]:
         return {"org": self.org, "as_of": self.as_of.isoformat(), "horizon": self.horizon,
                 "targets": self.targets, "steps": self.steps, "impossible": self.impossible,
-                "cycles": self.cycles, "solver": {"name": "z3", "ms": self.solver_ms}}
+                "cycles": self.cycles,
+                "assumptions": {"call_month": self.call_month, "processing_months": self.processing_months},
+                "solver": {"name": "z3", "ms": self.solver_ms, "timeout_s": self.timeout,
+                           "complete": self.complete, "found": self.found, "cut_short": self.cut}}
 
     def text(self) -> str:
         from kb.planning.words import plan_text

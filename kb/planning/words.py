@@ -20,6 +20,14 @@ def _show(value, unit: str | None = None) -> str:
     return shown
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _secs(value) -> str:
+    return f"{fmt(Fraction(str(value)))} s" if value is not None else "the time limit"
+
+
 def change_words(c: dict) -> str:
     unit = c.get("unit")
     unit = "" if not unit or unit == "share" else f" {unit}"
@@ -36,6 +44,17 @@ def change_words(c: dict) -> str:
 
 def plan_text(p: Plan) -> str:
     lines = [f"Plan for {p.org} as of {p.as_of} (horizon {p.horizon} years)"]
+    if not p.found:
+        lines.append(f"No plan found within {_secs(p.timeout)}: the solver's time limit ran out "
+                     f"({', '.join(p.cut)}). The best partial plan follows: what each target needs and when, "
+                     "without the joint changes (raise --timeout to search longer).")
+    elif not p.complete:
+        lines.append(f"The time limit ({_secs(p.timeout)}) cut short: {', '.join(p.cut)}. The plan below is "
+                     "valid, but it may not be the smallest (raise --timeout to search longer).")
+    if p.call_month:
+        lines.append(f"Assumed: applications open once a year (原则上每年一次) on 1 {_MONTHS[p.call_month - 1]}, "
+                     f"and a title is granted {p.processing_months} months after its application "
+                     "(no text fixes either; --call-month, --processing-months).")
     lines.append("\nTargets")
     for t in p.targets:
         if t.get("held"):
@@ -85,10 +104,12 @@ def plan_text(p: Plan) -> str:
                          f"{o['k']} needed (met: {', '.join(o['met']) or 'none'}); cheapest: {cheap}")
         for w in s["waits"]:
             lines.append(f"     wait until {w['until']}: {Citation(**w['citation']).label()} {w['condition']}: {w['why']}")
+        for c in s.get("calls", []):
+            lines.append(f"     apply at the call of {c['call'][:4]}: {c['why']}")
         for su in s["supply"]:
-            needs = f"needs {su['needs']}; " if su.get("needs") else ""
-            lines.append(f"     supply {su['field']} ({needs}the plan assumes {_show(su['assumed'])}) "
-                         f"for {', '.join(su['for'])}")
+            # missing data is unknown, never a number: say what it must be, not what the solver picked
+            needs = su.get("needs") or "the profile does not say, and the plan needs it"
+            lines.append(f"     supply {su['field']}: {needs}; for {', '.join(su['for'])}")
         remedies = [e for e in s["evidence"] if e.get("attest")]
         for e in remedies:
             lines.append(f"     {Citation(**e['citation']).label()} {e['condition']}: {e['action']}")

@@ -1,0 +1,482 @@
+"""Reading a solved plan back: each entity's changes, data to supply and
+remedies with what they serve, the steps, the cheapest k-of-n options, and
+what cannot be done (a mixin of kb.planning.planner.Planner)."""
+from __future__ import annotations
+
+from datetime import date
+
+import z3
+
+from kb.check import FAILED, fmt
+from kb.model import PROGRAMS, Citation, Node
+from kb.planning.model import EntityModel, Var, _py, fixed_reason
+from kb.planning.result import _inputs, _json, _not_guards, _unit, held_designations
+from kb.planning.time import all_path_nodes, is_time_leaf, pass_date, time_status
+
+
+class Readback:
+    # -- reading the solution back -------------------------------------------------
+    def _value(self, model, term):
+        return _py(model.eval(term, model_completion=True))
+
+    def _entity_changes(self, eid: str, solution: dict) -> tuple[list[dict], list[dict], list[dict]]:
+        """(changes, supplies, remedies) of one entity in the solution, each with
+        the top-level conditions it serves (reverting it breaks them)."""
+        zm = solution["model"]
+        em = self.models[eid]
+        if zm is None:
+            return [], [], []
+        mine = [t for t, e in solution["assignment"].items() if e == eid]
+        dated = {t: self.dated[(t, eid)].day for t in mine}
+        tops = [(t, top) for t in mine for top in self.kb.programs[t].conditions]
+        holds = {(t, top.id): em.node(top, dated[t])[0] for t, top in tops}
+
+        def broken(subst) -> list[tuple]:
+            out = []
+            for (t, cid), met in holds.items():
+                if not z3.is_true(zm.eval(z3.substitute(met, *subst), model_completion=True)):
+                    out.append((t, cid))
+            return out
+
+        changes, supplies, remedies = [], [], []
+        for v in em.vars.values():
+            if v.changed is not None and z3.is_true(zm.eval(v.changed, model_completion=True)):
+                to = self._decode(v, self._raw(zm, v))
+                serves = broken([(v.z, v.const(v.current))])
+                changes.append({"var": v, "from": None if v.absent_service else v.current, "to": to,
+                                "serves": serves})
+            elif v.supplied is not None and z3.is_true(zm.eval(v.supplied, model_completion=True)):
+                serves = broken([(v.supplied, z3.BoolVal(False, self.ctx))])
+                supplies.append({"field": v.name, "assumed": self._decode(v, self._raw(zm, v)), "serves": serves})
+        for a, name, value, node in em.time_supply.values():
+            if z3.is_true(zm.eval(a, model_completion=True)):
+                supplies.append({"field": name, "assumed": value, "serves": broken([(a, z3.BoolVal(False, self.ctx))]),
+                                 "node": node})
+        for key, r in em.remedies.items():
+            if z3.is_true(zm.eval(r, model_completion=True)):
+                remedies.append({"attest": key, "serves": broken([(r, z3.BoolVal(False, self.ctx))])})
+        # a change no condition needs by itself keeps a part-whole relation with another
+        for ch in changes:
+            if not ch["serves"]:
+                partners = [o["var"].name for o in changes if o is not ch and
+                            ((ch["var"].name, o["var"].name) in self.kb.le_pairs or
+                             (o["var"].name, ch["var"].name) in self.kb.le_pairs)]
+                ch["with"] = partners
+        return changes, supplies, remedies
+
+    def _raw(self, zm, v: Var):
+        if v.sort == "set":
+            return {x: z3.is_true(zm.eval(b, model_completion=True)) for x, b in v.z.items()}
+        return self._value(zm, v.z)
+
+    @staticmethod
+    def _decode(v: Var, raw):
+        if v.sort == "enum":
+            return v.domain[raw]
+        if v.sort == "set":
+            return [x for x, on in raw.items() if on]
+        return raw
+
+    def _held_json(self, t: str, eid: str, until: date | None) -> dict:
+        out = {"program": t, "name": PROGRAMS[t], "entity": eid, "reachable": True,
+               "status": self.checks[eid][t].status, "earliest": None, "held": True,
+               "held_until": until.isoformat() if until else None}
+        if self.group:
+            out["current"] = [{"entity": e.id, "status": self.checks[e.id][t].status} for e in self.entities]
+        return out
+
+    def _target_json(self, t: str, eid: str | None, dated: dict) -> dict:
+        current = [{"entity": e.id, "status": self.checks[e.id][t].status} for e in self.entities]
+        out = {"program": t, "name": PROGRAMS[t], "entity": eid, "reachable": eid is not None,
+               "status": self.checks[eid][t].status if eid else None,
+               "earliest": dated[(t, eid)].day.isoformat() if eid else None}
+        if self.group:
+            out["current"] = current
+        elif eid is None:
+            out["status"] = current[0]["status"]
+        return out
+
+    # -- steps -----------------------------------------------------------------------
+    def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[dict]:
+        from kb.graph import build_graph, edges_of
+        g = build_graph(self.kb)
+        relations = [e for e in edges_of(g, ("preference", "eligible_applicant", "requires"))
+                     if e.source in PROGRAMS and e.target in PROGRAMS]
+        steps = []
+        for entity in self.entities:
+            mine = [t for t in self.targets if assignment.get(t) == entity.id]
+            if not mine:
+                continue
+            changes, supplies, remedies = self._entity_changes(entity.id, solution)
+            held = held_designations(entity)
+            order = self._order(mine, dated, entity.id, relations)
+            done: list[str] = []
+            for t in order:
+                tg = dated[(t, entity.id)]
+                result = self.checks[entity.id][t]
+                relies = [e for e in relations if e.target == t and (e.source in done or e.source in held)]
+                steps.append({
+                    "program": t, "name": PROGRAMS[t], "entity": entity.id, "status": result.status,
+                    "earliest": tg.day.isoformat(),
+                    "changes": [self._change_json(c, t, result) for c in changes
+                                if any(p == t for p, _ in c["serves"]) or self._keeps_for(c, t, changes)],
+                    "supply": [self._supply_json(s, entity) for s in supplies if any(p == t for p, _ in s["serves"])],
+                    "waits": [self._wait_json(w, entity) for w in tg.waits],
+                    "evidence": self._evidence(result, remedies, t),
+                    "options": self._options(entity.id, t, tg.day, solution),
+                    "relies_on": [self._edge_ref(e, held) for e in relies],
+                    "after": [e.source for e in relies if e.source in done and e.type in ("preference", "requires")],
+                    "calls": [self._call_json(c) for c in tg.calls],
+                })
+                done.append(t)
+        # the order above keeps preference and prerequisite edges; the dates
+        # respect them too (a title is granted before it is leaned on), so
+        # date order keeps them
+        rank = {id(s): i for i, s in enumerate(steps)}
+        return sorted(steps, key=lambda s: (s["earliest"], rank[id(s)]))
+
+    def _call_json(self, c: dict) -> dict:
+        out = {"kind": c["kind"], "call": c["call"].isoformat()}
+        if c["kind"] == "yearly":
+            out["fields"] = c["fields"]
+            out["year"] = c["year"]
+            out["why"] = (f"{', '.join(c['fields'])} count a whole year (the last full year before the "
+                          f"application): {c['year']} is the first year that can still reach the planned "
+                          f"figure{'s' if len(c['fields']) > 1 else ''}, so the earliest call that can show "
+                          f"{'them' if len(c['fields']) > 1 else 'it'} is the one of {c['call'].year} "
+                          f"(assumed {c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice); "
+                          f"if {c['year']} falls short, one year later")
+        else:
+            out["source"] = c["source"]
+            out["granted"] = c["granted"].isoformat()
+            out["citation"] = c["citation"].to_json()
+            out["quote"] = c["quote"]
+            out["why"] = (f"leans on {c['source']} ({c['kind']}, {c['citation'].program} "
+                          f"{c['citation'].label()}「{c['quote']}」), which can be granted by {c['granted']} "
+                          f"(assumed {self.processing_months} months after its application), so it is filed "
+                          f"at the next call, {c['call'].isoformat()}"
+                          + (f"; without the {c['kind']} it could be filed from {c['unaided']}"
+                             if c.get("unaided") and c["unaided"] < c["call"] else ""))
+        return out
+
+    def _keeps_for(self, change: dict, t: str, changes: list[dict]) -> bool:
+        """A change made only to keep a part-whole relation belongs where its partner does."""
+        partners = change.get("with") or []
+        return any(o["var"].name in partners and any(p == t for p, _ in o["serves"]) for o in changes)
+
+    def _order(self, mine: list[str], dated: dict, eid: str, relations) -> list[str]:
+        """Preference and prerequisite edges first (a station before the base it
+        gets preference for), then the earliest date, then the usual order."""
+        import networkx as nx
+        dag = nx.DiGraph()
+        dag.add_nodes_from(mine)
+        for e in relations:
+            if e.type in ("preference", "requires") and e.source in mine and e.target in mine:
+                dag.add_edge(e.source, e.target)
+        rank = {t: (dated[(t, eid)].day, list(PROGRAMS).index(t)) for t in mine}
+        try:
+            return list(nx.lexicographical_topological_sort(dag, key=lambda t: rank[t]))
+        except nx.NetworkXUnfeasible:   # a precedence cycle: fall back on the dates
+            return sorted(mine, key=lambda t: rank[t])
+
+    def _change_json(self, c: dict, t: str, result) -> dict:
+        v = c["var"]
+        serves = [cid for p, cid in c["serves"] if p == t]
+        failing = {f.condition: f for f in result.failed} | {u.condition: u for u in result.unknown}
+        out = {"field": v.name, "from": _json(c["from"]), "to": _json(c["to"]),
+               "for": [cid for cid in serves if cid in failing],
+               "keeps": [cid for cid in serves if cid not in failing]}
+        if c.get("with"):
+            out["with"] = c["with"]
+        nodes = [self.kb.nodes[cid] for cid in out["for"] + out["keeps"]]
+        if nodes:
+            out["citations"] = [n.citation.to_json() for n in nodes]   # in the order of for + keeps
+        unit = _unit(self.kb, v.name, nodes)
+        if unit:
+            out["unit"] = unit
+        leaves = [n for top in nodes for n in _not_guards(top) if not n.children and v.name in _inputs(n)]
+        if leaves:   # the clause that sets the figure, more precise than its top-level condition
+            out["where"] = [{"condition": n.id, "citation": n.citation.to_json(), "quote": n.quote}
+                            for n in {n.id: n for n in leaves}.values()]
+        others = sorted({p for p, _ in c["serves"] if p != t})
+        if others:
+            out["also_for"] = others
+        disc = [f.discretion for f in result.failed if f.condition in serves and f.discretion]
+        if disc:
+            out["discretion"] = disc[0]
+        return out
+
+    def _supply_json(self, s: dict, entity) -> dict:
+        tops = sorted({cid for _, cid in s["serves"]})
+        out = {"field": s["field"], "assumed": _json(s["assumed"]), "for": tops}
+        needs = self._needs(s, entity, [self.kb.nodes[cid] for cid in tops])
+        if needs:
+            out["needs"] = needs
+        return out
+
+    def _needs(self, s: dict, entity, tops: list[Node]) -> str | None:
+        """What the supplied figure must be for the plan to hold, in the texts' terms."""
+        name = s["field"]
+        if s.get("node") is not None:   # a date assumed for a time condition
+            node = s["node"]
+            if node.kind == "threshold":
+                return f"on or before {s['assumed']} ({node.citation.label()}「{node.quote}」)"
+            return f"expiring by {s['assumed']} ({node.citation.label()}「{node.quote}」)"
+        parts = name.split(".")
+        if parts[:2] == ["performance", "smes_served_by_year"] and len(parts) == 3:
+            year, series = int(parts[2]), entity.values.get("performance.smes_served_by_year", {})
+            bounds = []
+            if year - 1 in series:
+                bounds.append(f"> {fmt(series[year - 1])} ({year - 1})")
+            if year + 1 in series:
+                bounds.append(f"< {fmt(series[year + 1])} ({year + 1})")
+            if year - 1 not in series:
+                bounds.insert(0, f"> the {year - 1} count")
+            return " and ".join(bounds)
+        out = []
+        for top in tops:
+            for n in _not_guards(top):
+                p = n.params
+                if n.kind == "threshold" and name in p["measure"].args:
+                    unit = p.get("unit")
+                    unit = f" {unit}" if unit and unit != "share" else ""
+                    what = "" if p["measure"].kind == "field" else f"{p['measure'].describe()} "
+                    out.append(f"{what}{p['op']} {fmt(p['value'])}{unit} ({n.citation.label()})")
+                elif n.kind == "boolean" and p["field"] == name:
+                    out.append(f"{str(p['expect']).lower()} ({n.citation.label()})")
+                elif n.kind in ("locality", "applicant_type") and p["field"] == name and not p["open"]:
+                    out.append(f"one of {', '.join(p['values'])} ({n.citation.label()})")
+        return "; ".join(dict.fromkeys(out)) or None
+
+    def _wait_json(self, w: dict, entity) -> dict:
+        node = w["node"]
+        return {"condition": w["condition"], "citation": node.citation.to_json(), "until": w["until"].isoformat(),
+                "why": self._time_words(node, entity, w["until"])}
+
+    def _time_words(self, node: Node, entity, until: date | None) -> str:
+        p, v = node.params, entity.values
+        if until:
+            when = f"from {until}"
+        else:
+            later = pass_date(node, entity, date(9999, 1, 1))
+            when = (f"only from {later}, after the {self.horizon}-year horizon (to {self.horizon_end})"
+                    if later else "never")
+        if node.kind == "threshold":
+            name = p["measure"].args[0]
+            return f"{name} {v.get(name)}: {p['op']} {fmt(p['value'])} full years {when} ({fixed_reason(name)})"
+        if node.kind == "lookback":
+            evs = [f"{ev.kind} ({ev.subject}) on {ev.date}" for ev in entity.credit_events
+                   if ev.kind in p["kinds"] and ev.subject in p["subjects"]]
+            if not p["years"]:
+                return "; ".join(evs) + ": the text sets no time limit, so the record bars the entity for good " \
+                                        "(past credit events cannot change)"
+            return "; ".join(evs) + f": outside the {p['years']}-year window {when}"
+        if node.kind == "ban":
+            rvs = [f"{rv.program} revoked on {rv.date} for {rv.reason}" for rv in entity.revocations
+                   if rv.program in p["programs"] and rv.reason in p["reasons"]]
+            return "; ".join(rvs) + f": barred for {p['years']} years, may apply again {when}"
+        if node.kind == "reapplication":
+            ds = [f"{d.program} held until {d.expires_on}" for d in entity.designations
+                  if d.program in p["programs"] and d.expires_on]
+            return "; ".join(ds) + f": may apply again in the year it expires, {when}"
+        if node.kind == "growth":
+            return f"{p['field']}: growth is judged on later years {when}; supply those years' counts"
+        return when
+
+    def _evidence(self, result, remedies: list[dict], t: str) -> list[dict]:
+        out = [{"condition": f.condition, "citation": f.citation.to_json(), "quote": self.kb.nodes[f.condition].quote,
+                "action": "prepare evidence"} for f in result.evidence]
+        for r in remedies:
+            for p, cid in r["serves"]:
+                if p == t:
+                    node = self.kb.nodes[cid]
+                    out.append({"condition": cid, "citation": node.citation.to_json(), "quote": node.quote,
+                                "attest": r["attest"],
+                                "action": "attested false: remedy it, then prepare evidence (not a figure to change)"})
+        return out
+
+    def _edge_ref(self, e, held: set) -> dict:
+        return {"type": e.type, "source": e.source, "target": e.target, "citation": e.citation.to_json(),
+                "quote": e.quote, "held": e.source in held}
+
+    # -- options: which functions are cheapest ---------------------------------------
+    def _options(self, eid: str, t: str, day: date, solution: dict) -> list[dict]:
+        """For each k-of-n list the target fails now, every member not met yet,
+        by what it would take on its own (fewest changes, then fewest figures
+        to supply): the cheapest are the ones the entity nearly meets."""
+        em = self.models[eid]
+        zm = solution["model"]
+        result = self.checks[eid][t]
+        open_ids = {f.condition for f in result.failed} | {u.condition for u in result.unknown}
+        out = []
+        for top in self.kb.programs[t].conditions:
+            if top.id not in open_ids:
+                continue
+            for node in top.walk():
+                if node.kind != "k_of_n":
+                    continue
+                now = [c for c in node.children if self._met_now(em, c, day)]
+                need = node.params["k"] - len(now)
+                if need <= 0:
+                    continue
+                rows = []
+                for child in node.children:
+                    if child in now:
+                        continue
+                    cost = self._cost_alone(em, child, day)
+                    if cost is None:
+                        continue
+                    chosen = zm is not None and z3.is_true(zm.eval(em.node(child, day)[0], model_completion=True))
+                    rows.append({"member": child.params.get("function") or child.id.rsplit("/", 1)[-1],
+                                 "label": child.params.get("label"), "condition": child.id,
+                                 "changes": cost[0], "supply": cost[1], "chosen": chosen})
+                rows.sort(key=lambda r: (r["changes"], r["supply"], not r["chosen"]))
+                out.append({"condition": node.id, "citation": node.citation.to_json(), "k": node.params["k"],
+                            "met": [c.params.get("function") or c.id for c in now], "more_needed": need,
+                            "cheapest": rows})
+        return out
+
+    def _met_now(self, em: EntityModel, node: Node, day: date) -> bool:
+        solver = z3.Solver(ctx=self.ctx)
+        solver.set(timeout=self.budget.ms())
+        solver.add(em.constraints)
+        for v in em.vars.values():
+            if v.changed is not None:
+                solver.add(z3.Not(v.changed))
+            if v.supplied is not None:
+                solver.add(z3.Not(v.supplied))
+        for a, *_ in em.time_supply.values():
+            solver.add(z3.Not(a))
+        solver.add(em.node(node, day)[0])
+        return solver.check() == z3.sat
+
+    def _cost_alone(self, em: EntityModel, node: Node, day: date):
+        opt = z3.Optimize(ctx=self.ctx)
+        opt.set(priority="lex")
+        opt.set(timeout=self.budget.ms())
+        met = em.node(node, day)[0]
+        em.finish()
+        opt.add(em.constraints)
+        opt.add(met)
+        ch, su = em.change_count(), em.supply_count()
+        h1 = opt.minimize(z3.Sum(ch) if ch else z3.IntVal(0, self.ctx))
+        h2 = opt.minimize(z3.Sum(su) if su else z3.IntVal(0, self.ctx))
+        status = opt.check()
+        if status == z3.unknown:
+            self.budget.cut("cheapest functions")
+        if status != z3.sat:
+            return None
+        return _py(opt.lower(h1)), _py(opt.lower(h2))
+
+    # -- what cannot be done -------------------------------------------------------------
+    def _core_reason(self, cid: str, entity, day: date) -> dict:
+        node = self.kb.nodes[cid]
+        for leaf in all_path_nodes(node):
+            if is_time_leaf(leaf) and time_status(leaf, entity, day) == FAILED:
+                return {"condition": cid, "citation": leaf.citation, "why": self._time_words(leaf, entity, None)}
+        result = None
+        for r in self.checks[entity.id].values():
+            for f in r.failed:
+                if f.condition == cid:
+                    result = f
+        fields = sorted({f for n in node.walk() for f in _inputs(n)})
+        fixed = [f"{f}: {fixed_reason(f)}" for f in fields if fixed_reason(f)]
+        why = result.why if result else (node.gloss or cid)
+        if fixed:
+            why += "; " + "; ".join(fixed)
+        if result and result.discretion:
+            why += f" ({result.discretion} rule: the authority may decide otherwise)"
+        return {"condition": cid, "citation": node.citation, "why": why}
+
+    def _impossible(self, unreachable: dict, exclusive: list[dict], assignment: dict) -> list[dict]:
+        out = []
+        for (t, eid), reasons in unreachable.items():
+            instead = assignment.get(t)
+            if instead == eid:
+                continue
+            entry = {"kind": "unreachable", "programs": [t], "entity": eid,
+                     "citations": [r["citation"].to_json() for r in reasons],
+                     "conditions": [r["condition"] for r in reasons],
+                     "why": "; ".join(f"{r['citation'].label()} {r['condition']}: {r['why']}" for r in reasons),
+                     "instead": instead}
+            hint = self._new_entity_hint(t, reasons)
+            if hint and not instead:
+                entry["hint"] = hint
+            out.append(entry)
+        out.extend(self._exclusive_json(exclusive, assignment))
+        return out
+
+    def _new_entity_hint(self, t: str, reasons: list[dict]) -> str | None:
+        """For a registration city no entity has: a new entity there would need
+        the years the text asks for."""
+        cities = [self.kb.nodes[r["condition"]] for r in reasons]
+        localities = [n for n in cities if n.kind == "locality" and n.params["field"] == "registered_city"]
+        if not localities:
+            return None
+        years = [n for top in self.kb.programs[t].conditions for n in all_path_nodes(top)
+                 if n.kind == "threshold" and n.params["measure"].kind == "years_since"]
+        text = f"an entity registered in {', '.join(localities[0].params['values'])} could apply"
+        if years:
+            y = years[0]
+            text += (f" once its {y.params['measure'].args[0]} lies {fmt(y.params['value'])} full years back "
+                     f"({y.citation.label()}「{y.quote}」)")
+        return text
+
+    def _exclusive_json(self, exclusive: list[dict], assignment: dict) -> list[dict]:
+        """Pairs forbidden by one field (a registration city) are merged into
+        one entry listing which programs need which value."""
+        merged: dict[str, dict] = {}
+        out = []
+        for ex in exclusive:
+            nodes = ex["nodes"]
+            fields = {n.params.get("field") for n in nodes if n.kind in ("locality", "applicant_type")}
+            if len(fields) == 1 and all(n.kind in ("locality", "applicant_type") for n in nodes):
+                f = fields.pop()
+                entry = merged.setdefault(f, {"kind": "exclusive", "field": f, "programs": [], "citations": [],
+                                              "conditions": [], "by_value": {}})
+                for n in nodes:
+                    if n.id in entry["conditions"]:
+                        continue
+                    entry["conditions"].append(n.id)
+                    entry["citations"].append(n.citation.to_json())
+                    for val in n.params["values"]:
+                        entry["by_value"].setdefault(val, []).append(n.program)
+                    if n.program not in entry["programs"]:
+                        entry["programs"].append(n.program)
+                continue
+            out.append({"kind": "exclusive", "programs": ex["programs"], "conditions": [n.id for n in nodes],
+                        "citations": [n.citation.to_json() for n in nodes],
+                        "why": "the conditions " + ", ".join(f"{n.citation.program} {n.citation.label()}「{n.quote}」"
+                                                             for n in nodes) + " cannot all hold for one entity",
+                        "entities": {p: assignment.get(p) for p in ex["programs"]}})
+        for f, entry in merged.items():
+            order = list(PROGRAMS)
+            rows = sorted(zip(entry["citations"], entry["conditions"]), key=lambda r: order.index(r[0]["program"]))
+            entry["citations"], entry["conditions"] = [r[0] for r in rows], [r[1] for r in rows]
+            entry["programs"].sort(key=order.index)
+            for ps in entry["by_value"].values():
+                ps.sort(key=order.index)
+            quoted = "; ".join(f"{c['program']} {Citation(**c).label()}「{self.kb.nodes[cid].quote}」"
+                               + (" (implied: the text states no locality)" if self.kb.nodes[cid].implied else "")
+                               for c, cid in rows)
+            groups = "; ".join(f"{val}: {', '.join(ps)}" for val, ps in entry["by_value"].items())
+            entry["why"] = (f"one entity has one {f}, and these texts each require their own ({groups}): {quoted}. "
+                            "Different entities of a group must hold them.")
+            entry["entities"] = {p: assignment.get(p) for p in entry["programs"]}
+            out.append(entry)
+        return out
+
+    def _cycles(self, assignment: dict) -> list[dict]:
+        """Graph cycles between programs that are both targets of one entity,
+        and how the order resolves them."""
+        from kb.graph import build_graph, cycles
+        out = []
+        for cycle in cycles(build_graph(self.kb)):
+            progs = [e.source for e in cycle]
+            if all(p in assignment for p in progs) and len({assignment[p] for p in progs}) == 1:
+                out.append({"programs": progs,
+                            "edges": [{"type": e.type, "source": e.source, "target": e.target,
+                                       "citation": e.citation.to_json()} for e in cycle],
+                            "resolved_by": "preference and requires edges order the applications; "
+                                           "eligible_applicant names an open list (包括但不限于) and gives no precedence"})
+        return out
