@@ -333,3 +333,34 @@ def test_diff_and_check_reject_a_disagreeing_version(tmp_path, command):
     assert run.returncode == 2 and run.stdout == ""
     assert "chengdu.base/building_area/building_economy/area (第六条·运营条件（一）)" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_figure_the_node_drops_is_flagged():
+    # 北京服务站 第六条（一）: 至少配有100平方米固定的办公场所 — read as a bare yes/no, the 100 m² is lost
+    data = data_of(ST)
+    n = node(data, "beijing.station/office_area")
+    for key in ("op", "value", "unit"):
+        n.pop(key)
+    n.update(kind="boolean", field="facilities.fixed_premises")
+    found = [d for d in disagreements(data) if d.node == "beijing.station/office_area"]
+    assert found and "100平方米" in found[0].message
+    n["not_encoded"] = [{"what": "100平方米", "why": "test: the area is left to the evaluators"}]
+    assert "beijing.station/office_area" not in ids(data)
+
+
+def test_a_figure_defined_by_the_field_is_read():
+    # 成都 第五条（二）: 年组织开展15家以上中小企业参加的相关服务活动不低于5次 — 15家 is what
+    # events_15plus counts; change the field and the 15家 is dropped
+    data = data_of(CD)
+    nid = next(i for n, i, _, _ in raw_nodes(data) if n.get("field") == "events_15plus")
+    assert nid not in ids(data)
+    node(data, nid)["field"] = "activities"
+    assert nid in ids(data, "figure")
+
+
+def test_validity_years_against_the_reapplication_words():
+    # 北京平台 第十三条: 有效期为三年，在有效期满当年可再次申报
+    data = data_of(BJ)
+    assert "beijing.platform/reapplication" not in ids(data)
+    data["document"]["validity_years"] = {"beijing.platform": 2}
+    assert "beijing.platform/reapplication" in ids(data, "figure")

@@ -196,6 +196,54 @@ def _figure(node, nid, at, chain, articles: dict[int, dict]) -> list[Disagreemen
     return []
 
 
+LEAVES = {"threshold", "boolean", "locality", "applicant_type", "qualitative", "lookback", "ban",
+          "reapplication", "growth"}
+
+
+def _field_states(node: dict, figure) -> bool:
+    """Whether the node's field is defined by the figure (events_15plus counts
+    活动 with 15 家以上 taking part): the figure is read, by the field."""
+    from kb.fields import DOCS
+    number = str(figure.value) if figure.value.denominator == 1 else None
+    if number is None:
+        return False
+    for key in ("field", "years_since"):
+        name = node.get(key)
+        if isinstance(name, str):
+            zh, en, _ = DOCS.get(name, DOCS.get(f"services.*.{name.split('.')[-1]}", ("", "", None)))
+            if re.search(rf"(?<!\d){number}(?!\d)", f"{name} {zh} {en}"):
+                return True
+    return False
+
+
+def _unread(node, nid, at, chain, validity: dict) -> list[Disagreement]:
+    """A figure in a leaf's own quote that the leaf does not encode is dropped
+    silently (a boolean quoting 至少配有100平方米) unless not_encoded says so."""
+    if node.get("kind") not in LEAVES or not node.get("quote"):
+        return []
+    enc = encoded_figure(node)
+    listed = " ".join(e.get("what", "") for e in node.get("not_encoded") or [] if isinstance(e, dict))
+    out = []
+    for f in figures(node["quote"]):
+        if f.kind == "items":
+            continue
+        if enc and f.unit in in_unit_units(enc[1]):
+            continue        # a figure in the node's own unit: _figure compares it
+        if node.get("kind") == "reapplication" and f.kind == "years" and f.value in validity.values():
+            continue        # 有效期为三年: document.validity_years reads it
+        if f.words in listed or _field_states(node, f):
+            continue
+        out.append(Disagreement("figure", nid, at.label(),
+                                f"the quote states 「{f.words}」 but the node encodes no such figure "
+                                "(encode it, or list it under not_encoded with the reason)"))
+    return out
+
+
+def in_unit_units(unit: str) -> set[str]:
+    from kb.numerals import MATCHES
+    return MATCHES.get(unit, {unit})
+
+
 def _fallbacks(node, at, chain, articles):
     """Where a figure the quote does not state may be written: the clause, the
     article's lead words, then the articles its interpretation reads it from
@@ -300,8 +348,13 @@ def disagreements(data: dict) -> list[Disagreement]:
     """Every place where the encoding's figures, lists or strengths differ from its words."""
     out: list[Disagreement] = []
     articles = {a.get("number"): a for a in data.get("articles") or [] if isinstance(a, dict)}
+    head = data.get("document") or {}
+    validity = {p: Fraction(y.get("years") if isinstance(y, dict) else y)
+                for p, y in (head.get("validity_years") or {}).items()
+                if isinstance(y.get("years") if isinstance(y, dict) else y, int)}
     for node, nid, at, chain in walk(data):
         out += _figure(node, nid, at, chain, articles)
+        out += _unread(node, nid, at, chain, validity)
         out += _open_list(node, nid, at, chain)
     return out + _hedges(data)
 
