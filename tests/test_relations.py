@@ -155,8 +155,8 @@ def test_成都第四条一_在本市登记_conflicts_北京基地第六条一_�
 
 def test_北京基地第六条五_一般规则60家_conflicts_高精尖规则40家(logic):
     # read as lex specialis (switch beijing_base_high_tech=replaces): a base is under one rule or the other
-    r = assert_relation(logic, "beijing.base/resident_firms_and_concentration/general_rule",
-                        "beijing.base/resident_firms_and_concentration/high_tech_rule", "conflicts")
+    r = assert_relation(logic, "beijing.base/resident_firms/general_rule",
+                        "beijing.base/resident_firms/high_tech_rule", "conflicts")
     assert r.witness["field"] == "performance.high_tech_manufacturing_focus"
 
 
@@ -164,8 +164,8 @@ def test_北京基地第六条五_两规则_incomparable_when_read_as_alternativ
     # switch beijing_base_high_tech=alternative: a 高精尖 base with 60 firms and 80% meets both
     kb = knowledge_base(beijing_base_high_tech="alternative")
     lg = Logic(kb, load_catalogue(kb))
-    assert_relation(lg, "beijing.base/resident_firms_and_concentration/general_rule",
-                    "beijing.base/resident_firms_and_concentration/high_tech_rule", "incomparable")
+    assert_relation(lg, "beijing.base/resident_firms/general_rule",
+                    "beijing.base/resident_firms/high_tech_rule", "incomparable")
 
 
 # -- incomparable -------------------------------------------------------------------------
