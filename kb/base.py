@@ -43,6 +43,7 @@ class KnowledgeBase:
         self.axioms = (read_yaml(self.facts_dir / "measures.yaml") or {}).get("axioms", [])
         self.le_pairs = expand_axioms(self.axioms, self.functions)
         self.documents = load_documents(self.facts_dir, self.settings, known_fields(), set(self.functions))
+        self._current_documents = self.documents   # their attest keys stay valid under another version
         # another version of some texts (kb/versions.py): by id, or the one in force on as_of
         self.version_request = (versions, as_of)
         self.versions: dict = {}
@@ -90,7 +91,7 @@ class KnowledgeBase:
     def attest_keys(self) -> set[str]:
         """Every key a profile's ``attest`` may name (any switch reading of the texts applied)."""
         from kb.encoding import attest_keys
-        return attest_keys(self.documents)
+        return attest_keys(self.documents) | attest_keys(self._current_documents)
 
     def check(self, profile, programs: list[str] | None = None, as_of: date | None = None) -> CheckReport:
         """Every program's status for a profile (or each entity of a group)."""

@@ -23,7 +23,8 @@ W = {
     "en": {"as_of": "as of", "texts": "Texts applied", "legend": "Legend",
            "qualifies": "qualifies", "fails": "fails", "undetermined": "undetermined", "holds": "holds the title",
            "status": {"in_force": "in force", "draft": "draft", "draft_comment": "draft for comment (征求意见稿)",
-                      "trial": "trial", "repealed": "repealed"},
+                      "trial": "trial", "repealed": "repealed",
+                      "partial": " (partial text: some conditions unknown)", "unofficial": " (NOT an official text)"},
            "missing": "missing", "evidence": "{n} qualitative conditions assumed met; prepare evidence",
            "more": "{gap} more", "short_pp": "short by {gap} percentage point(s)", "of": "of",
            "need_more_of": "{more} more of the {den} {what} ({need} of {den} needed)",
@@ -39,7 +40,8 @@ W = {
     "zh": {"as_of": "评价日期", "texts": "适用文本", "legend": "图例",
            "qualifies": "符合", "fails": "不符合", "undetermined": "待定", "holds": "已持有",
            "status": {"in_force": "现行有效", "draft": "草案", "draft_comment": "征求意见稿",
-                      "trial": "试行", "repealed": "已废止"},
+                      "trial": "试行", "repealed": "已废止",
+                      "partial": "（文本不完整，部分条件未知）", "unofficial": "（非正式文本）"},
            "missing": "缺少", "evidence": "{n} 项定性条件视为满足，需准备证明材料",
            "more": "还差 {gap}", "short_pp": "差 {gap} 个百分点", "of": "/",
            "need_more_of": "{den}{what}中还需 {more}{what}（至少 {need}{what}）",
@@ -68,15 +70,23 @@ def texts_applied(kb, programs: list[str]) -> list[dict[str, Any]]:
         v = (getattr(kb, "versions", None) or {}).get(doc.id)
         status = v.status if v is not None else doc.header.get("status") or "in_force"
         out.append({"document": doc.id, "title": doc.title, "version": v.ref if v else f"{doc.id}@current",
-                    "status": status, "programs": [p for p in programs if kb.programs[p].document.id == doc.id]})
+                    "status": status, "partial": bool(v is not None and v.partial),
+                    "official": v.official if v is not None else True,
+                    "programs": [p for p in programs if kb.programs[p].document.id == doc.id]})
     return out
 
 
 def status_words(entry: dict, lang: str) -> str:
     words = W[lang]["status"]
     if entry["status"] == "draft" and "征求意见稿" in entry["title"]:
-        return words["draft_comment"]
-    return words.get(entry["status"], entry["status"])
+        out = words["draft_comment"]
+    else:
+        out = words.get(entry["status"], entry["status"])
+    if entry.get("partial"):
+        out += words["partial"]
+    if not entry.get("official", True):
+        out += words["unofficial"]
+    return out
 
 
 # -- figures in the text's terms -------------------------------------------------------------

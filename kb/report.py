@@ -27,14 +27,15 @@ class CheckReport:
     def to_json(self) -> dict[str, Any]:
         out = {"org": self.org, "as_of": self.as_of.isoformat(),
                "results": [r.to_json() for r in self.results]}
-        if self.kb is not None:   # added keys only: which text, in which status, each answer applied
+        if self.kb is not None:   # keys added inside each result only: the top level stays as the contract shows
             from kb.check_display import texts_applied
             texts = texts_applied(self.kb, list(dict.fromkeys(r.program for r in self.results)))
-            out["texts"] = [{k: t[k] for k in ("document", "title", "version", "status", "programs")} for t in texts]
             by_program = {p: t for t in texts for p in t["programs"]}
             for r, data in zip(self.results, out["results"]):
-                data["version"] = by_program[r.program]["version"]
-                data["text_status"] = by_program[r.program]["status"]
+                t = by_program[r.program]
+                data["version"] = t["version"]
+                data["text_status"] = t["status"]
+                data["text_title"] = t["title"]
         return out
 
     def result(self, program: str, entity: str | None = None) -> ProgramResult:
