@@ -19,12 +19,12 @@ _EXAMPLE = {"map[year]int>=0": "{2022: 120, 2023: 150}", "share": '0.9 or "90%"'
 _WORDS = {
     "zh": {"head": "机构档案模板", "for": "适用项目", "fill": "填写已知的值；不知道的留空（视为未知，不视为零）。",
            "check": "检查：regkb check 本文件；字段说明：docs/profile.md", "read": "条款",
-           "offered": "提供该服务则改为 true", "values": "可选", "eg": "例", "id": "改为你的机构标识",
+           "offered": "提供该服务则改为 true（下面的数字仅在提供时计入）", "values": "可选", "eg": "例", "id": "改为你的机构标识",
            "attest": "定性条件：留空＝视为满足并需准备材料；写 false＝不满足"},
     "en": {"head": "organization profile template", "for": "programs", "fill":
            "Fill in what you know; leave a value empty when you do not know it (unknown, never zero).",
            "check": "Check with: regkb check THIS_FILE; fields: docs/profile.md", "read": "read by",
-           "offered": "true if you offer it", "values": "one of", "eg": "e.g.", "id": "your organization's identifier",
+           "offered": "set true if you offer it (the figures below count only then)", "values": "one of", "eg": "e.g.", "id": "your organization's identifier",
            "attest": "qualitative conditions: empty = assumed met, prepare evidence; false = not met"},
 }
 
@@ -42,7 +42,7 @@ def _comment(name: str, lang: str, read: dict) -> str:
     w = _WORDS[lang]
     kind = FIELDS[name]
     parts = [zh if lang == "zh" else en]
-    if unit and kind != "date":
+    if unit and kind not in ("date", "share"):   # the example says how to write those
         parts[0] += f" ({unit})"
     if kind.startswith(("enum:", "list[enum:")):
         values = kind.split(":", 1)[1].rstrip("]").split("|")
