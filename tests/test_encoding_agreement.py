@@ -364,3 +364,16 @@ def test_validity_years_against_the_reapplication_words():
     assert "beijing.platform/reapplication" not in ids(data)
     data["document"]["validity_years"] = {"beijing.platform": 2}
     assert "beijing.platform/reapplication" in ids(data, "figure")
+
+
+def test_a_hedge_reaches_only_its_own_phrase():
+    # 北京基地 第六条（五）: 原则上不少于60家，且其中两个主导产业的企业集聚度不低于60% —
+    # 原则上 governs the firm count, not the concentration share after 且 (issue 16, class 7)
+    data = data_of(BASE)
+    nid = "beijing.base/concentration"
+    assert nid not in ids(data)
+    for case in node(data, nid)["cases"].values():
+        case["strength"] = "general"
+    assert nid in ids(data, "hedge")
+    firms = node(data, "beijing.base/resident_firms")
+    assert firms.get("strength") == "general" and "beijing.base/resident_firms" not in ids(data, "hedge")

@@ -11,7 +11,9 @@ not chosen today is still law someone may choose):
 - open lists: a list ending in 等 or introduced by 包括但不限于 that a node
   tests membership of is open, or an interpretation says why not;
 - hedges: a clause saying 一般应 / 原则上 has a general node, and an article
-  saying 可适度放宽 a relaxable node or a relaxation.
+  saying 可适度放宽 a relaxable node or a relaxation; and the other way, a
+  general node has the hedge in its own phrase (原则上 before 60家 does not
+  reach the share after 且).
 
 The checks read the raw data (``articles:`` as in encoding.yaml), so a
 drafter's version file is checked before it is loaded: :func:`require_agreement`
@@ -305,6 +307,44 @@ def _open_list(node, nid, at, chain) -> list[Disagreement]:
                          "is closed and no interpretation says why")]
 
 
+HEDGE_WORDS = {"general": ("一般应", "原则上", "一般", "原则"), "relaxable": ("放宽",)}
+
+
+def _about_strength(node: dict) -> bool:
+    """A switch whose readings differ in strength (yiban_scope: does 一般应 reach
+    the whole clause?) documents the wider reading itself."""
+    if node.get("kind") != "switch":
+        return False
+    strengths = {c.get("strength", "mandatory") for c in (node.get("cases") or {}).values() if isinstance(c, dict)}
+    return len(strengths) > 1
+
+
+def _unhedged(node, nid, at, chain) -> list[Disagreement]:
+    """Discretion only where the words give it: a general node's quote holds
+    the hedge, or the hedge stands before it in the same phrase (原则上不少于60家,
+    not the concentration share after 且); a relaxable node's article relaxes.
+    A case of a switch about the hedge's reach is exempt: the switch documents it."""
+    strength = node.get("strength", "mandatory")
+    if strength not in HEDGE_WORDS or any(_about_strength(c) for c in chain):
+        return []
+    words = HEDGE_WORDS[strength]
+    quote = _quote(node, chain) or ""
+    if strength == "relaxable":
+        if any(w in (at.article.get("text") or "") for w in words):
+            return []
+    elif any(w in quote for w in words):
+        return []
+    else:
+        for text in at.texts():
+            i = text.find(quote) if quote else -1
+            if i > 0:
+                phrase = re.split(r"[，。；,;]", text[:i])[-1]
+                if any(w in phrase for w in words):
+                    return []
+    return [Disagreement("hedge", nid, at.label(),
+                         f"strength {strength}, but no {'/'.join(words[:2])} in its words governs it")]
+
+
 def _hedges(data: dict) -> list[Disagreement]:
     """Per clause (or article without a list): a hedge in its words needs a
     node of that strength among the conditions citing it."""
@@ -355,6 +395,7 @@ def disagreements(data: dict) -> list[Disagreement]:
     for node, nid, at, chain in walk(data):
         out += _figure(node, nid, at, chain, articles)
         out += _unread(node, nid, at, chain, validity)
+        out += _unhedged(node, nid, at, chain)
         out += _open_list(node, nid, at, chain)
     return out + _hedges(data)
 
