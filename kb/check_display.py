@@ -140,8 +140,9 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
             return None
         n = full_years(since, r.profile.as_of)
         ready = add_years(since, int(t)) if int(t) == t else None
-        yr = "年" if lang == "zh" else " years"
-        out = f"{n}{yr} < {fmt(t)}{yr}" if below else f"{n}{yr} > {fmt(t)}{yr}"
+        cmp = "<" if below else ">"
+        out = (f"{m.args[0]} {since}：满 {n} 年 {cmp} {fmt(t)} 年" if lang == "zh"
+               else f"{m.args[0]} {since}: {n} full year(s) {cmp} {fmt(t)}")
         return out + (f"; {w['reached'].format(day=ready)}" if ready and ready > r.profile.as_of and below else "")
     if m.kind == "share" and all(a in v for a in m.args):
         num, den = Fraction(v[m.args[0]]), Fraction(v[m.args[1]])

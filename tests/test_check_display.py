@@ -84,6 +84,15 @@ def test_bj_station_6_1_service_space_in_square_metres(kb):
     assert not [x for x in lines_of(text, "第六条（一）") if "1000平方米" in x]
 
 
+def test_bj_platform_5_1_two_years_established_says_when_they_are_reached(kb):
+    # 成立时间两年以上: founded 2022-07-01 has one full year on 2024-06-30, two on 2024-07-01
+    text = check_text(kb, {"founded_on": "2022-07-01"}, "beijing.platform")
+    (line,) = [x for x in lines_of(text, "第五条（一）") if "成立时间两年以上" in x]
+    assert "founded_on 2022-07-01: 1 full year(s) < 2" in line and "reached on 2024-07-01" in line
+    text = check_text(kb, {"founded_on": "2022-06-30"}, "beijing.platform")
+    assert not [x for x in lines_of(text, "第五条（一）") if "成立时间两年以上" in x]
+
+
 # -- any k of n: the nearest alternatives --------------------------------------------------
 
 def test_guiyang_6_training_short_of_1000_person_times_is_named_with_its_gap(kb):
