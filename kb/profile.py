@@ -512,6 +512,7 @@ def flatten_row(row: dict[str, str], source: str, row_number: int) -> dict:
     """
     where = f"{source}:row {row_number}"
     nested: dict = {}
+    errors: list[InputError] = []   # every bad cell of the row, not only the first
     for column, cell in row.items():
         if column is None:
             raise InputError(where, None, "expected no more cells than the header has columns")
@@ -520,13 +521,20 @@ def flatten_row(row: dict[str, str], source: str, row_number: int) -> dict:
             continue   # an empty cell is missing data
         text = str(cell).strip()
         kind = FIELDS.get(column)
-        if kind is None:
-            _unknown(where, column, None, list(FIELDS))
+        try:
+            if kind is None:
+                _unknown(where, column, None, list(FIELDS))
+            value = _cell(where, column, kind, text)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         node = nested
         *parents, leaf = column.split(".")
         for p in parents:
             node = node.setdefault(p, {})
-        node[leaf] = _cell(where, column, kind, text)
+        node[leaf] = value
+    if errors:
+        raise InputErrors(errors) if len(errors) > 1 else errors[0]
     return nested
 
 

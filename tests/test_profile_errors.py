@@ -286,3 +286,10 @@ def test_every_unknown_attest_key_is_named(kb):
     with pytest.raises(InputError) as exc:
         kb.load({"id": "x", "as_of": "2024-06-30", "attest": {"good_credt": True, "zzz_unheard_of": True}})
     assert [line.split(": ")[1] for line in exc.value.lines] == ["attest.good_credt", "attest.zzz_unheard_of"]
+
+
+def test_a_csv_row_reports_every_bad_cell():
+    with pytest.raises(InputError) as exc:
+        flatten_row({"id": "x", "staff.service": "ten", "facilities.leased": "maybe"}, "p.csv", 3)
+    assert [line.split(": ")[1] for line in exc.value.lines] == ["staff.service", "facilities.leased"]
+    assert all(line.startswith("p.csv:row 3: ") for line in exc.value.lines)
