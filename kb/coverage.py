@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.lint.agreement import walk
+from kb.lint.rawtree import walk
 
 # words that decide who may apply, outside an eligibility article
 BEARING = re.compile(r"不得(?:再次)?(?:申请|申报)|不予(?:受理|推荐|认定)|有效期|重新申报|再次申报")

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.coverage import switches_of, units
-from kb.lint.agreement import is_open, walk
+from kb.lint.agreement import is_open
+from kb.lint.rawtree import walk
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

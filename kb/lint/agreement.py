@@ -23,11 +23,12 @@ every finding for ``regkb lint --encoding``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 from kb.errors import InputError
+from kb.lint.hedges import hedges, unhedged
+from kb.lint.rawtree import Disagreement, descendants, quote_of, walk
 from kb.numerals import figures, in_unit
 
 # kinds whose node decides membership of a list, so 等 can leave something out
@@ -37,95 +38,8 @@ OPEN_LIST = re.compile(r"包括但不限于|、[^，。；：、,;\s]{1,16}等(?
 CLOSED_WORDS = re.compile(r"closed|exhaustive|not open|封闭|穷尽|only the (?:listed|named)", re.I)
 # 第八条, or the short form interpretations use for a clause: 4（七）, 5(6)
 ARTICLE_REF = re.compile(r"第([一二三四五六七八九十百\d]+)条|(?<![\d.])(\d{1,2})[（(][一二三四五六七八九十\d]+[）)]")
-HEDGES = {"一般应": "general", "原则上": "general", "可适度放宽": "relaxable"}
 ALL_CREDIT = {"criminal_penalty", "serious_admin_penalty", "serious_dishonesty",
               "abnormal_operation_list", "violation", "false_materials"}
-
-
-@dataclass
-class Disagreement:
-    check: str          # figure | open-list | hedge
-    node: str           # node id (or the article/clause, for a hedge with no node)
-    where: str          # 第五条（一）
-    message: str
-
-    def line(self) -> str:
-        return f"{self.node} ({self.where}): {self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"check": self.check, "node": self.node, "where": self.where, "message": self.message}
-
-
-@dataclass
-class _At:
-    """Where a raw node sits: the texts that may state its figures."""
-    article: dict
-    clause: dict | None
-    clauses: dict[int, dict]
-
-    def label(self) -> str:
-        from kb.texts import chinese_numeral
-        out = f"第{chinese_numeral(self.article.get('number') or 0)}条"
-        if self.clause is not None:
-            if self.clause.get("part"):
-                out += f"·{self.clause['part']}"
-            if self.clause.get("clause") is not None:
-                out += f"（{chinese_numeral(self.clause['clause'])}）"
-        return out
-
-    def texts(self) -> list[str]:
-        """The clause's words, then the article's own words around its list
-        (a lead sentence such as 前三年内有下列情形之一的 governs every item)."""
-        body = self.article.get("text") or ""
-        for cl in self.article.get("clauses") or []:
-            if isinstance(cl, dict) and cl.get("text"):
-                body = body.replace(cl["text"].strip(), "")
-        return ([self.clause.get("text") or ""] if self.clause else []) + [body]
-
-
-def walk(data: dict) -> Iterator[tuple[dict, str, _At, list[dict]]]:
-    """Every condition mapping with the id the loader gives it, where it sits
-    and its ancestors (nearest last); switch cases are walked as nodes."""
-    for art in data.get("articles") or []:
-        if not isinstance(art, dict):
-            continue
-        clauses = {c.get("clause"): c for c in art.get("clauses") or []
-                   if isinstance(c, dict) and c.get("clause") is not None and not c.get("part")}
-        for cl in art.get("clauses") or []:
-            if isinstance(cl, dict):
-                yield from _list(cl.get("conditions"), None, _At(art, cl, clauses), [])
-        yield from _list(art.get("conditions"), None, _At(art, None, clauses), [])
-
-
-def _list(items, parent_id, at, chain):
-    for i, item in enumerate(items or [], 1):
-        if isinstance(item, dict):
-            fn = item.get("function")
-            default = (f"{parent_id}/{fn}" if item.get("kind") == "function" and isinstance(fn, str)
-                       and fn != "*" else f"{parent_id}/{i}")
-            yield from _node(item, item.get("id") or default, at, chain)
-
-
-def _node(node, nid, at, chain):
-    if node.get("clause") is not None and node["clause"] in at.clauses:
-        at = _At(at.article, at.clauses[node["clause"]], at.clauses)
-    yield node, nid, at, chain
-    inner = chain + [node]
-    for key in ("all", "any", "of", "requires"):
-        yield from _list(node.get(key), nid, at, inner)
-    for key in ("if", "then"):
-        if isinstance(node.get(key), dict):
-            yield from _node(node[key], node[key].get("id") or f"{nid}/{key}", at, inner)
-    for case in (node.get("cases") or {}).values():
-        if isinstance(case, dict):
-            yield from _node(case, case.get("id") or nid, at, inner)
-
-
-def _quote(node: dict, chain: list[dict]) -> str | None:
-    for n in [node] + chain[::-1]:
-        if n.get("quote"):
-            return n["quote"]
-    return None
 
 
 def _number(value: Any) -> Fraction | None:
@@ -160,7 +74,7 @@ def _show(value: Fraction, unit: str) -> str:
 def _figure(node, nid, at, chain, articles: dict[int, dict]) -> list[Disagreement]:
     where = at.label()
     if node.get("kind") == "lookback" and node.get("years") is None:
-        stated = in_unit(figures(_quote(node, chain) or ""), "年")
+        stated = in_unit(figures(quote_of(node, chain) or ""), "年")
         if stated:
             return [Disagreement("figure", nid, where, f"the quote states a window 「{stated[0].words}」 "
                                                        "but the encoded look-back has none (years: null)")]
@@ -169,7 +83,7 @@ def _figure(node, nid, at, chain, articles: dict[int, dict]) -> list[Disagreemen
     if enc is None:
         return []
     value, unit, op = enc
-    quote = _quote(node, chain)
+    quote = quote_of(node, chain)
     stated = in_unit(figures(quote or ""), unit)
     source = f"the quote 「{quote}」"
     if not stated:
@@ -279,25 +193,13 @@ def is_open(node: dict) -> bool:
     return bool(node.get("open")) or any(is_open(c) for c in children)
 
 
-def _descendants(node: dict):
-    for key in ("all", "any", "of", "requires"):
-        for c in node.get(key) or []:
-            if isinstance(c, dict):
-                yield c
-                yield from _descendants(c)
-    for c in [node.get("if"), node.get("then"), *(node.get("cases") or {}).values()]:
-        if isinstance(c, dict):
-            yield c
-            yield from _descendants(c)
-
-
 def _open_list(node, nid, at, chain) -> list[Disagreement]:
     if node.get("kind") not in MEMBERSHIP or not node.get("quote"):
         return []
     m = OPEN_LIST.search(node["quote"])
     if not m or is_open(node):
         return []
-    if any(m.group(0) in (d.get("quote") or "") for d in _descendants(node)):
+    if any(m.group(0) in (d.get("quote") or "") for d in descendants(node)):
         return []           # a node further down encodes that list and answers for it
     notes = [n.get("interpretation") or "" for n in [node] + chain]
     if any(CLOSED_WORDS.search(text) for text in notes):
@@ -305,83 +207,6 @@ def _open_list(node, nid, at, chain) -> list[Disagreement]:
     return [Disagreement("open-list", nid, at.label(),
                          f"the quote's list 「…{m.group(0)}」 is open (等 / 包括但不限于) but the node "
                          "is closed and no interpretation says why")]
-
-
-HEDGE_WORDS = {"general": ("一般应", "原则上", "一般", "原则"), "relaxable": ("放宽",)}
-
-
-def _about_strength(node: dict) -> bool:
-    """A switch whose readings differ in strength (yiban_scope: does 一般应 reach
-    the whole clause?) documents the wider reading itself."""
-    if node.get("kind") != "switch":
-        return False
-    strengths = {c.get("strength", "mandatory") for c in (node.get("cases") or {}).values() if isinstance(c, dict)}
-    return len(strengths) > 1
-
-
-def _unhedged(node, nid, at, chain) -> list[Disagreement]:
-    """Discretion only where the words give it: a general node's quote holds
-    the hedge, or the hedge stands before it in the same phrase (原则上不少于60家,
-    not the concentration share after 且); a relaxable node's article relaxes.
-    A case of a switch about the hedge's reach is exempt: the switch documents it."""
-    strength = node.get("strength", "mandatory")
-    if strength not in HEDGE_WORDS or any(_about_strength(c) for c in chain):
-        return []
-    words = HEDGE_WORDS[strength]
-    quote = _quote(node, chain) or ""
-    if strength == "relaxable":
-        if any(w in (at.article.get("text") or "") for w in words):
-            return []
-    elif any(w in quote for w in words):
-        return []
-    else:
-        for text in at.texts():
-            i = text.find(quote) if quote else -1
-            if i > 0:
-                phrase = re.split(r"[，。；,;]", text[:i])[-1]
-                if any(w in phrase for w in words):
-                    return []
-    return [Disagreement("hedge", nid, at.label(),
-                         f"strength {strength}, but no {'/'.join(words[:2])} in its words governs it")]
-
-
-def _hedges(data: dict) -> list[Disagreement]:
-    """Per clause (or article without a list): a hedge in its words needs a
-    node of that strength among the conditions citing it."""
-    strengths: dict[tuple, set[str]] = {}
-    for node, nid, at, chain in walk(data):
-        key_art = at.article.get("number")
-        key = (key_art, id(at.clause) if at.clause is not None else None)
-        strengths.setdefault(key, set()).add(node.get("strength", "mandatory"))
-        strengths.setdefault((key_art, "*"), set()).add(node.get("strength", "mandatory"))
-    out = []
-    for art in data.get("articles") or []:
-        number = art.get("number")
-        relaxations = any(isinstance(e, dict) and e.get("kind") == "relaxation"
-                          for e in art.get("exceptions") or [])
-        has_nodes = (number, "*") in strengths
-        if art.get("class") != "eligibility" and not has_nodes:
-            continue
-        units = [(cl, cl.get("text") or "") for cl in art.get("clauses") or [] if isinstance(cl, dict)]
-        body = art.get("text") or ""
-        for cl, text in units:
-            body = body.replace(text.strip(), "")
-        units.append((None, body))
-        for cl, text in units:
-            at = _At(art, cl, {})
-            for word, strength in HEDGES.items():
-                if word not in text:
-                    continue
-                found = strengths.get((number, id(cl) if cl is not None else None), set())
-                if cl is None:        # the article's own words govern its whole list
-                    found = strengths.get((number, "*"), set())
-                if strength in found or (strength == "relaxable" and relaxations):
-                    continue
-                need = "a relaxable node or a relaxation exception" if strength == "relaxable" \
-                    else "a node with strength general"
-                out.append(Disagreement("hedge", at.label(), at.label(),
-                                        f"the text says 「{word}」 but no condition citing it has {need}"))
-    return out
 
 
 def disagreements(data: dict) -> list[Disagreement]:
@@ -395,9 +220,9 @@ def disagreements(data: dict) -> list[Disagreement]:
     for node, nid, at, chain in walk(data):
         out += _figure(node, nid, at, chain, articles)
         out += _unread(node, nid, at, chain, validity)
-        out += _unhedged(node, nid, at, chain)
+        out += unhedged(node, nid, at, chain)
         out += _open_list(node, nid, at, chain)
-    return out + _hedges(data)
+    return out + hedges(data)
 
 
 def require_agreement(data: dict, source: str) -> None:
