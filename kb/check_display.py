@@ -290,6 +290,21 @@ def field_words(name: str, lang: str) -> str:
 
 # -- the report ------------------------------------------------------------------------------
 
+def failure_line(ex: ExplainNode, finding, r: Reading, lang: str = "en") -> str:
+    """'第五条（七）「企业用户满意度不低于90%」: 89% < 90%; …' for one failed condition."""
+    w = W[lang]
+    words = holding(ex, r, lang) or failure_words(ex, r, lang)
+    tag = f" [{finding.discretion}: {w[finding.discretion]}]" if finding.discretion else ""
+    quote = clip(ex.node.quote)
+    return f"{finding.citation.label()}" + (f"「{quote}」" if quote else f" {finding.condition}") + f": {words}{tag}"
+
+
+def failure_lines(report, result, lang: str = "en") -> list[str]:
+    """Each failure of one program's result, worded as in the table (for other views)."""
+    r = report.readings.get(result.entity)
+    return [failure_line(r.explain(report.kb.nodes[f.condition]), f, r, lang) for f in result.failed]
+
+
 def render(report, lang: str = "en") -> str:
     w = W[lang]
     kb = report.kb
@@ -310,11 +325,7 @@ def render(report, lang: str = "en") -> str:
         lines.append(f"\n{who}{res.program}  {PROGRAMS[res.program]}: {status}")
         for f in res.failed:
             ex = exs.get(f.condition) or r.explain(kb.nodes[f.condition])
-            words = holding(ex, r, lang) or failure_words(ex, r, lang)
-            tag = f" [{f.discretion}: {w[f.discretion]}]" if f.discretion else ""
-            quote = clip(ex.node.quote)
-            lines.append(f"  {'◆' if ex.node.kind == 'reapplication' else '✘'} {f.citation.label()}"
-                         + (f"「{quote}」" if quote else f" {f.condition}") + f": {words}{tag}")
+            lines.append(f"  {'◆' if ex.node.kind == 'reapplication' else '✘'} " + failure_line(ex, f, r, lang))
         for f in res.unknown:
             quote = clip(kb.nodes[f.condition].quote) if f.condition in kb.nodes else ""
             lines.append(f"  ? {f.citation.label()}" + (f"「{quote}」" if quote else f" {f.condition}")

@@ -47,12 +47,14 @@ class CheckReport:
     def table(self) -> pd.DataFrame:
         """One row per program (and entity): status, the failed and missing
         conditions with their citations."""
+        from kb.check_display import failure_lines
         rows = []
         for r in self.results:
             rows.append({
                 **({"entity": r.entity} if r.entity is not None else {}),
                 "program": r.program, "name": PROGRAMS[r.program], "status": r.status,
-                "failed": "; ".join(f"{f.citation.label()} {f.why}" + (f" [{f.discretion}]" if f.discretion else "")
+                "failed": "; ".join(failure_lines(self, r)) if self.readings else
+                          "; ".join(f"{f.citation.label()} {f.why}" + (f" [{f.discretion}]" if f.discretion else "")
                                     for f in r.failed),
                 "missing": ", ".join(m for f in r.unknown for m in (f.missing or [])),
                 "evidence_to_prepare": len(r.evidence),
