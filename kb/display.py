@@ -142,12 +142,14 @@ class Standing:
     undetermined condition with the clause's Chinese text; ``.report`` the CheckReport."""
 
     def __init__(self, kb: KB, report):
+        from kb.check_display import failure_lines
         self.kb, self.report = kb, report
         rows = []
         for r in report.results:
             rows.append({**({"entity": r.entity} if r.entity else {}), "program": r.program,
                          "项目 name": PROGRAMS[r.program], "status": r.status,
-                         "不满足 failed": "\n".join(
+                         # the clause's words, the figure against the threshold, what is missing
+                         "不满足 failed": "\n".join(failure_lines(report, r)) if report.readings else "\n".join(
                              f"{f.citation.label()} {short(f.condition)}: {f.why}"
                              + (f" [{f.discretion}]" if f.discretion else "") for f in r.failed),
                          "缺数据 missing": ", ".join(m for f in r.unknown for m in f.missing or []),
