@@ -107,10 +107,11 @@ class Planner(Readback):
         # z3's global context is not safe to share between threads: a plan
         # builds every term and solver in its own
         self.ctx = z3.Context()
-        # the joint problem holds only the programs an entity can reach; the
-        # probes answer "can it at all?" one program at a time
+        # the probes ("can it at all?", one program at a time) share the joint
+        # problem's terms: the joint problem holds only the programs an entity
+        # can reach, and a field only an unreachable program reads stays as it is
         self.models = {e.id: EntityModel(kb, e, f"e{i}", ctx=self.ctx) for i, e in enumerate(self.entities)}
-        self.probes = {e.id: EntityModel(kb, e, f"p{i}", ctx=self.ctx) for i, e in enumerate(self.entities)}
+        self.probes = self.models
         self.checks = {e.id: {r.program: r for r in kb.check(e, self.targets).results} for e in self.entities}
         self.budget = Budget(self.timeout)
 
@@ -142,8 +143,8 @@ class Planner(Readback):
         figure shows only after a whole year reaches it; an application that
         leans on another planned title (a preference, a prerequisite) waits
         until that title can be granted. Applications are filed at calls."""
-        from kb.graph import build_graph, edges_of
-        g = build_graph(self.kb)
+        from kb.graph import edges_of
+        g = self._graph()
         relations = [e for e in edges_of(g, ("preference", "requires"))
                      if e.source in PROGRAMS and e.target in PROGRAMS]
         floors: dict[tuple, tuple] = {}
@@ -177,6 +178,15 @@ class Planner(Readback):
                 if day > dated[(t, entity.id)].day or why:
                     floors[(t, entity.id)] = (day, why)
         return floors
+
+    def _graph(self):
+        """The program graph (kb/graph.py), built once per knowledge base: it
+        reads the texts' edges from YAML, which costs more than a plan."""
+        from kb.graph import build_graph
+        cache = self.kb.__dict__
+        if "_plan_graph" not in cache:
+            cache["_plan_graph"] = build_graph(self.kb)
+        return cache["_plan_graph"]
 
     # -- the whole plan ----------------------------------------------------------
     def run(self) -> "Plan":

@@ -98,8 +98,8 @@ class Readback:
 
     # -- steps -----------------------------------------------------------------------
     def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[dict]:
-        from kb.graph import build_graph, edges_of
-        g = build_graph(self.kb)
+        from kb.graph import edges_of
+        g = self._graph()
         relations = [e for e in edges_of(g, ("preference", "eligible_applicant", "requires"))
                      if e.source in PROGRAMS and e.target in PROGRAMS]
         steps = []
@@ -469,9 +469,9 @@ class Readback:
     def _cycles(self, assignment: dict) -> list[dict]:
         """Graph cycles between programs that are both targets of one entity,
         and how the order resolves them."""
-        from kb.graph import build_graph, cycles
+        from kb.graph import cycles
         out = []
-        for cycle in cycles(build_graph(self.kb)):
+        for cycle in cycles(self._graph()):
             progs = [e.source for e in cycle]
             if all(p in assignment for p in progs) and len({assignment[p] for p in progs}) == 1:
                 out.append({"programs": progs,
