@@ -124,23 +124,24 @@ def unit_of(node: Node) -> str:
 
 
 def amount(x, unit: str) -> str:
-    return f"{fmt(Fraction(x))} {unit}".strip() if unit and not unit[0].isascii() else f"{fmt(Fraction(x))}{(' ' + unit) if unit else ''}"
+    return f"{fmt(Fraction(x))} {unit}".rstrip()
 
 
 def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
-    """'89% < 90%; 1 percentage points short', '9 of 14 = 64% < 80%; 3 more of 14 staff needed', …"""
+    """'89% < 90%; short by 1 percentage point', '9/14 = 64.2% < 80%; 3 more of the 14 staff', …
+    for a failed threshold; None where the figures are not all known (the engine's words then)."""
     w = W[lang]
     p, v = node.params, r.profile.values
     m, op, t = p["measure"], p["op"], Fraction(p["value"])
     unit = unit_of(node)
     below = op in (">=", ">")
+    cmp = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}.get(op, "≠")   # how the figure fails the text
     if m.kind == "years_since":
         since = v.get(m.args[0])
         if since is None:
             return None
         n = full_years(since, r.profile.as_of)
         ready = add_years(since, int(t)) if int(t) == t else None
-        cmp = "<" if below else ">"
         out = (f"{m.args[0]} {since}：满 {n} 年 {cmp} {fmt(t)} 年" if lang == "zh"
                else f"{m.args[0]} {since}: {n} full year(s) {cmp} {fmt(t)}")
         return out + (f"; {w['reached'].format(day=ready)}" if ready and ready > r.profile.as_of and below else "")
@@ -149,7 +150,7 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
         if den == 0:
             return None
         share = num / den
-        shown = f"{fmt(num)}/{fmt(den)} = {pct(share, 'down' if below else 'up')} {'<' if below else '>'} {pct(t)}"
+        shown = f"{fmt(num)}/{fmt(den)} = {pct(share, 'down' if below else 'up')} {cmp} {pct(t)}"
         if below:
             need = math.ceil(t * den) if op == ">=" else math.floor(t * den) + 1
             what = (doc_of(m.args[1])[2] or "") if lang == "zh" else \
@@ -160,18 +161,18 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
         b = bounds(m, v, r.profile.as_of)
         if b is None:
             return None
-        return f"≤ {pct(b[1])} < {pct(t)}" if below else f"≥ {pct(b[0], 'up')} > {pct(t)}"
+        return f"≤ {pct(b[1])} {cmp} {pct(t)}" if below else f"≥ {pct(b[0], 'up')} {cmp} {pct(t)}"
     if m.kind != "field" or m.name not in v:
         return None
     x = Fraction(v[m.name])
     if is_share(node):
         gap = (t - x) * 100 if below else (x - t) * 100
-        shown = f"{pct(x, 'down' if below else 'up')} {'<' if below else '>'} {pct(t)}"
+        shown = f"{pct(x, 'down' if below else 'up')} {cmp} {pct(t)}"
         return shown + "; " + w["short_pp"].format(gap=fmt(gap)) if below else shown
     gap = t - x if below else x - t
     if op == ">" or op == "<":
         gap += 1 if FIELDS.get(m.name) == "int>=0" else 0
-    shown = f"{amount(x, unit)} {'<' if below else '>'} {amount(t, unit)}"
+    shown = f"{amount(x, unit)} {cmp} {amount(t, unit)}"
     if gap <= 0:
         return shown
     return shown + "; " + (w["more"] if below else w["less"]).format(gap=amount(gap, unit))
