@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kb.coverage import switches_of, units
+from kb.coverage import _label, switches_of, units
 from kb.lint.agreement import is_open
 from kb.lint.rawtree import walk
 
@@ -82,11 +82,13 @@ def _function_names(node: dict, functions: dict[str, str]) -> tuple[str, str]:
     spec = node.get("function")
     if spec == "*":
         excluded = node.get("except") or []
-        zh = "任一服务功能" + (f"（{'、'.join(functions.get(f, f) for f in excluded)}除外）" if excluded else "")
+        zh = "任一服务功能" + (f"（{'、'.join(str(functions.get(f, f)).split(' / ')[0] for f in excluded)}除外）"
+                              if excluded else "")
         en = "any service function" + (f" except {', '.join(excluded)}" if excluded else "")
         return zh, en
     names = spec if isinstance(spec, list) else [spec]
-    return "或".join(functions.get(f, f) for f in names), " or ".join(str(f) for f in names)
+    # functions.yaml gives a function's names in the texts as 融资服务 / 投融资服务: the first will do
+    return "或".join(str(functions.get(f, f)).split(" / ")[0] for f in names), " or ".join(str(f) for f in names)
 
 
 def describe(node: dict, function: str | None, functions: dict[str, str]) -> tuple[str, str, list[tuple[str, str]]]:
@@ -175,10 +177,15 @@ def describe(node: dict, function: str | None, functions: dict[str, str]) -> tup
     return kind or "?", kind or "?", details
 
 
-def _model(node: dict, nid: str, function: str | None, ctx: dict) -> dict[str, Any]:
+def _model(node: dict, nid: str, function: str | None, ctx: dict, fold: dict | None = None) -> dict[str, Any]:
+    """The node as the sheet shows it. ``fold`` (article number, clause labels):
+    at an article's own row, a child citing one of its clauses is shown by
+    reference; its clause's row shows it in full."""
     if node.get("kind") == "function" and isinstance(node.get("function"), str) and node["function"] != "*":
         function = node["function"]
     zh, en, details = describe(node, function, ctx["functions"])
+    if fold is not None and node.get("clause") in fold:
+        return {"id": nid, "zh": zh, "en": en, "ref": fold[node["clause"]], "part_of": None}
     strength = node.get("strength", "mandatory")
     out: dict[str, Any] = {
         "id": nid, "kind": node.get("kind"), "zh": zh, "en": en, "details": details,
@@ -186,16 +193,16 @@ def _model(node: dict, nid: str, function: str | None, ctx: dict) -> dict[str, A
         "strength": STRENGTH.get(strength, (strength, strength)), "hedged": strength != "mandatory",
         "interpretation": " ".join((node.get("interpretation") or "").split()),
         "not_encoded": node.get("not_encoded") or [], "implied": bool(node.get("implied")),
-        "children": [], "cases": [], "clause": node.get("clause"),
+        "children": [], "cases": [], "clause": node.get("clause"), "ref": None, "part_of": None,
     }
     kids = [c for key in ("all", "any", "of", "requires") for c in node.get(key) or [] if isinstance(c, dict)]
     for i, child in enumerate(kids, 1):
         fn = child.get("function")
         default = f"{nid}/{fn}" if child.get("kind") == "function" and isinstance(fn, str) and fn != "*" else f"{nid}/{i}"
-        out["children"].append(_model(child, child.get("id") or default, function, ctx))
+        out["children"].append(_model(child, child.get("id") or default, function, ctx, fold))
     for key, word in (("if", ("如果", "if")), ("then", ("则", "then"))):
         if isinstance(node.get(key), dict):
-            sub = _model(node[key], node[key].get("id") or f"{nid}/{key}", function, ctx)
+            sub = _model(node[key], node[key].get("id") or f"{nid}/{key}", function, ctx, fold)
             sub["role"] = word
             out["children"].append(sub)
     if node.get("kind") == "switch":
@@ -206,7 +213,7 @@ def _model(node: dict, nid: str, function: str | None, ctx: dict) -> dict[str, A
             out["cases"].append({
                 "value": value, "default": value == default, "in_use": value == in_use,
                 "reading": (spec.values.get(value) if spec else "") or "",
-                "node": _model(case, case.get("id") or nid, function, ctx) if isinstance(case, dict) else None})
+                "node": _model(case, case.get("id") or nid, function, ctx, fold) if isinstance(case, dict) else None})
         out["switch"] = {"name": node.get("switch"), "default": default, "in_use": in_use,
                          "why": " ".join((spec.why if spec else "").split())}
     return out
@@ -220,12 +227,22 @@ def sheet(data: dict, switches: dict, settings: dict[str, str] | None = None,
     ctx = {"switches": switches, "settings": settings or {}, "functions": functions or {}}
     status = {(u.article, u.clause, u.part): u for u in units(data)}
     tops: dict[tuple, list[dict]] = {}
+    top_id = None
     for node, nid, at, chain in walk(data):
-        if chain:
-            continue
         key = (at.article.get("number"), at.clause.get("clause") if at.clause else None,
                at.clause.get("part") if at.clause else None)
-        tops.setdefault(key, []).append(_model(node, nid, None, ctx))
+        if not chain:
+            top_id = nid
+            fold = None
+            if at.clause is None:   # an article's own condition: its clause-citing parts go to their clauses
+                fold = {c.get("clause"): _label(key[0], c.get("clause"), None)
+                        for c in at.article.get("clauses") or [] if isinstance(c, dict) and not c.get("part")}
+            tops.setdefault(key, []).append(_model(node, nid, None, ctx, fold))
+        elif node.get("clause") is not None and at.clause is not None and \
+                not any(c.get("clause") is not None for c in chain):
+            model = _model(node, nid, None, ctx)
+            model["part_of"] = top_id
+            tops.setdefault(key, []).append(model)
     articles = []
     for art in data.get("articles") or []:
         number = art.get("number")
@@ -239,7 +256,6 @@ def sheet(data: dict, switches: dict, settings: dict[str, str] | None = None,
                        "sponsors": _enum(e.get("sponsors"))[0], "quote": e.get("quote"),
                        "interpretation": " ".join((e.get("interpretation") or "").split())}
                       for e in art.get("exceptions") or [] if isinstance(e, dict)]
-        from kb.coverage import _label
         articles.append({"number": number, "label": _label(number, None, None), "written": art.get("label"),
                          "class": art.get("class"), "gloss": " ".join((art.get("gloss") or "").split()),
                          "rows": [r for r in rows if r is not None], "exceptions": exceptions})
@@ -258,7 +274,6 @@ def _lead(art: dict) -> str:
 
 
 def _row(text, key, status, tops, raw) -> dict[str, Any] | None:
-    from kb.coverage import _label
     u = status.get(key)
     conditions = tops.get(key, [])
     if not (text or "").strip() and not conditions:
