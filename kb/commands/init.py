@@ -15,16 +15,15 @@ def run(args) -> str:
 
     from kb.cli import knowledge_base
     from kb.errors import InputError
+    from kb.outputs import atomic_write, check_output
     from kb.profile_template import template
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        # a filled-in profile is someone's work: never overwrite it
+        raise InputError("--out", args.out, "expected a new file; it exists already (remove it or choose another name)")
+    out = check_output(args.out) if args.out else None
     kb = knowledge_base(args)
     text = template(kb, kb.program_ids(args.program), args.lang)
-    if not args.out:
+    if out is None:
         return text
-    out = Path(args.out)
-    if out.exists():   # a filled-in profile is someone's work: never overwrite it
-        raise InputError(args.out, None, "expected a new file; it exists already (remove it or choose another name)")
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(args.out, None, f"expected a writable file ({exc.strerror or exc.__class__.__name__})") from None
+    atomic_write(out, text)
     return ""
