@@ -377,3 +377,18 @@ def test_a_hedge_reaches_only_its_own_phrase():
     assert nid in ids(data, "hedge")
     firms = node(data, "beijing.base/resident_firms")
     assert firms.get("strength") == "general" and "beijing.base/resident_firms" not in ids(data, "hedge")
+
+
+def test_lint_takes_every_form_diff_takes(tmp_path):
+    # issue 12: lint on a draft copied elsewhere crashed (no source.txt), on an overlay it said
+    # "document: required mapping is missing", and DOC@VERSION was refused
+    copy_ = tmp_path / "draft.yaml"
+    copy_.write_text(GY.read_text(encoding="utf-8"), encoding="utf-8")
+    for ref in ("chengdu.base@illustrative-building-area", "beijing.platform@2017", str(copy_),
+                str(FACTS / "chengdu/sme-platform-and-startup-base/versions/illustrative-building-area.yaml")):
+        run = subprocess.run([sys.executable, "-m", "kb", "lint", ref], capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0, (ref, run.stderr)
+    draft = tmp_path / "words-only.yaml"
+    draft.write_text(yaml.safe_dump(WORDS_ONLY, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kb", "lint", str(draft)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "chengdu.base/building_area/building_economy/area" in run.stderr

@@ -70,21 +70,25 @@ def lint_text(raw: str, doc_id: str = "text", others: list[Document] | None = No
 
 
 def resolve_document(kb, document: str) -> tuple[Document, bool]:
-    """A document id of the base, or a path to an encoding.yaml or source.txt.
-    Returns the document and whether it is one of the base's own."""
+    """A document or program id, ``DOC@VERSION`` (as ``diff`` takes it), or a
+    path to an encoding.yaml copy, a version file (complete, partial or
+    overlay) or a source.txt. Returns the document and whether it is one of
+    the base's own. A text whose figures contradict its words is an error."""
+    from kb.versions import document_of_program
     for doc in kb.documents:
         if doc.id == document:
             return doc, True
     path = Path(document)
     looks_like_path = path.suffix in (".yaml", ".yml", ".txt") or "/" in document
     if not looks_like_path:
-        known = ", ".join(d.id for d in kb.documents)
-        raise InputError(document, None, f"unknown document; expected a document id ({known}) "
-                                         "or a path to an encoding.yaml or source.txt")
+        doc_id = document_of_program(kb.facts_dir, document.partition("@")[0])   # unknown: an error naming it
+        if "@" not in document:
+            return next(d for d in kb.documents if d.id == doc_id), True
+        return _version_document(kb, document)
     if path.is_dir():
         path = path / "encoding.yaml"
     if not path.is_file():
-        raise InputError(document, None, "no such file; expected an encoding.yaml or source.txt")
+        raise InputError(document, None, "no such file; expected an encoding.yaml, a version file or source.txt")
     encoding = path if path.suffix in (".yaml", ".yml") else path.parent / "encoding.yaml"
     if path.suffix in (".yaml", ".yml") or encoding.is_file():
         from kb.base import known_fields
@@ -92,15 +96,31 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
         from kb.lint.agreement import require_agreement
         from kb.yamlio import read_yaml
         data = read_yaml(encoding)
+        if isinstance(data, dict) and "version" in data:
+            return _version_document(kb, str(encoding))
         if isinstance(data, dict):      # a figure its own words contradict is an error, not a finding
             require_agreement(data, str(encoding))
-        return Loader(encoding, kb.settings, known_fields(), set(kb.functions)).document(), False
+        source = encoding.parent / "source.txt"     # a draft elsewhere has none: lint its encoded text
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+        return Loader(encoding, kb.settings, known_fields(), set(kb.functions)).document(data, text), False
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, None, f"cannot read file ({exc.__class__.__name__})") from None
     return document_from_text(raw, path.parent.name if path.stem == "source" else path.stem,
                               path=str(path)), False
+
+
+def _version_document(kb, ref: str) -> tuple[Document, bool]:
+    """A version's text, assembled and checked as ``diff`` loads it."""
+    from kb.base import known_fields
+    from kb.versions import Versions, load_text, parse_ref
+    doc_id, key = parse_ref(ref, kb.facts_dir)
+    registry = Versions(kb.facts_dir, doc_id)
+    v = registry.get(key)
+    if v.current:
+        return next(d for d in kb.documents if d.id == doc_id), True
+    return load_text(registry, v, kb.settings, known_fields(), set(kb.functions)).document, False
 
 
 def lint(kb, document: str | None = None) -> list[LintFinding]:
