@@ -11,11 +11,13 @@ the marks. Display only: every status comes from the engine (kb/check.py).
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from kb.check import FAILED, MET, UNKNOWN, ExplainNode, Reading, fmt
-from kb.fields import FIELDS, doc_of
+from kb.fields import ENUM_ZH, FIELDS, doc_of
 from kb.measures import add_years, bounds, full_years
 from kb.model import PROGRAMS, Node
 
@@ -187,7 +189,7 @@ def failure_words(ex: ExplainNode, r: Reading, lang: str, depth: int = 0) -> str
         f = p["field"]
         if f.endswith(".offered"):
             return w["not_offered"]
-        name = doc_of(f)[0] if lang == "zh" else f
+        name = meaning_zh(f) if lang == "zh" else f
         got = w["yes"] if v.get(f) else w["no"]
         return f"{name}: {got}"
     if n.kind == "locality":
@@ -195,6 +197,8 @@ def failure_words(ex: ExplainNode, r: Reading, lang: str, depth: int = 0) -> str
         if got is not None:
             show = (lambda c: CITY_ZH.get(c, c)) if lang == "zh" else (lambda c: c)
             return w["registered"].format(got=show(got), want="、".join(show(c) for c in p["values"]))
+    if n.kind in ("lookback", "ban") and lang == "zh":
+        return record_words(ex, r) or ex.why
     if n.kind == "qualitative" and r.profile.attest.get(p["attest"]) is False:
         return w["attested_false"].format(key=p["attest"])
     if n.kind == "k_of_n":
@@ -217,12 +221,30 @@ def failure_words(ex: ExplainNode, r: Reading, lang: str, depth: int = 0) -> str
     return ex.why
 
 
+def record_words(ex: ExplainNode, r: Reading) -> str | None:
+    """A credit event or revocation that bars the application, in Chinese."""
+    n, p, zh = ex.node, ex.node.params, lambda v: ENUM_ZH.get(v, v)
+    if n.kind == "lookback":
+        hits = sorted((kind, subj, date.fromordinal(d)) for c, kind, subj, d in r.c.get("credit", ()) if c == n.id)
+        window = f"评价日期 {r.profile.as_of} 前 {p['years']} 年内" if p["years"] else "不限时间"
+        return "；".join(f"{d} {zh(kind)}（{zh(subj)}）" for kind, subj, d in hits) + f"（{window}）" if hits else None
+    hits = sorted((prog, reason, date.fromordinal(d)) for c, prog, reason, d in r.c.get("ban", ()) if c == n.id)
+    return "；".join(f"{prog} 于 {d} 因{zh(reason)}被撤销，{p['years']} 年内不得再次申请"
+                    for prog, reason, d in hits) or None
+
+
+def meaning_zh(name: str) -> str:
+    """A field's Chinese meaning without its notes, short enough for a line."""
+    text = doc_of(name)[0].split("；")[0]
+    return re.sub(r"（[^）]*）", "", text) if len(text) > 16 else text
+
+
 def requirement(node: Node, lang: str) -> str | None:
     """A threshold as a target ('trainees ≥ 1000 人次'), for what an unmet alternative would take."""
     if node.kind != "threshold" or node.params["measure"].kind != "field":
         return None
     name, t = node.params["measure"].name, Fraction(node.params["value"])
-    what = doc_of(name)[0] if lang == "zh" else name.rsplit(".", 1)[-1]
+    what = meaning_zh(name) if lang == "zh" else name.rsplit(".", 1)[-1]
     shown = pct(t) if is_share(node) else amount(t, unit_of(node))
     return f"{what} {node.params['op'].replace('>=', '≥').replace('<=', '≤')} {shown}"
 
@@ -286,7 +308,7 @@ def field_words(name: str, lang: str) -> str:
     base = name
     while base and base not in FIELDS:   # performance.smes_served_by_year.2023 → its map
         base = base.rpartition(".")[0]
-    return f"{name}（{doc_of(base)[0]}）" if base else name
+    return f"{name}（{meaning_zh(base)}）" if base else name
 
 
 # -- the report ------------------------------------------------------------------------------
