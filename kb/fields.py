@@ -49,6 +49,7 @@ SERVICE_FIELDS = {
     "firms_online": "int>=0",
     "firms_offline": "int>=0",
     "firm_visits": "int>=0",
+    "firm_visits_all": "int>=0",
     "activities": "int>=0",
     "events_15plus": "int>=0",
     "matchmaking_focus": "bool",
@@ -92,6 +93,7 @@ FIELDS: dict[str, str] = {
     "staff.fulltime_service": "int>=0",
     "staff.bachelor_or_mid_title": "int>=0",
     "staff.college_or_mid_title": "int>=0",
+    "staff.fulltime_qualified": "int>=0",
     "staff.startup_mentors": "int>=0",
 
     "facilities.fixed_premises": "bool",
@@ -141,8 +143,11 @@ ORDERED_PAIRS = (
     ("staff.college_or_mid_title", ">=", "staff.bachelor_or_mid_title"),
     ("staff.fulltime_service", "<=", "staff.service"),
     ("staff.college_or_mid_title", "<=", "staff.service"),
+    ("staff.fulltime_qualified", "<=", "staff.fulltime_service"),
+    ("staff.fulltime_qualified", "<=", "staff.college_or_mid_title"),
     ("performance.smes_served_jjj", "<=", "performance.smes_served"),
     *((f"services.{fn}.firm_visits", ">=", f"services.{fn}.firms_offline") for fn in SERVICE_FUNCTIONS),
+    *((f"services.{fn}.firm_visits_all", ">=", f"services.{fn}.firm_visits") for fn in SERVICE_FUNCTIONS),
     *((f"services.{fn}.trainees_offline", "<=", f"services.{fn}.trainees") for fn in SERVICE_FUNCTIONS),
 )
 
@@ -184,6 +189,11 @@ DOCS: dict[str, tuple[str, str, str | None]] = {
     "staff.college_or_mid_title": ("服务人员中大专及以上学历或中级及以上职称者；不少于上一项",
                                    "the same with junior college (大专) or higher; never less than bachelor_or_mid_title", "人"),
     "staff.startup_mentors": ("创业辅导师", "certified start-up mentors", "人"),
+    # CD 第四条（四）: the 80% share is among the 专职 staff, which the service-staff
+    # counts above only bound.
+    "staff.fulltime_qualified": ("专职人员中大专及以上学历或中级及以上职称者（每人计一次）；不多于专职人员和 college_or_mid_title",
+                                 "full-time service staff with junior college (大专) or higher or a mid-level title or higher, each person once; "
+                                 "never more than fulltime_service or college_or_mid_title", "人"),
 
     "facilities.fixed_premises": ("有固定的经营服务场所", "fixed business and service premises", None),
     "facilities.service_phone": ("有固定的公共服务电话", "fixed public service telephone", None),
@@ -217,6 +227,8 @@ DOCS: dict[str, tuple[str, str, str | None]] = {
     "services.*.firms_online": ("线上服务企业（不重复计）", "distinct firms served online", "家"),
     "services.*.firms_offline": ("线下服务企业（不重复计）", "distinct firms served offline", "家"),
     "services.*.firm_visits": ("线下服务企业（按次计）；不少于 firms_offline", "firms served offline per visit; never less than firms_offline", "家次"),
+    # CD 第七条（二）（六）（七）（八） count 年服务企业…家次 without 线下 (switch chengdu_base_online_visits)
+    "services.*.firm_visits_all": ("线上线下合计服务企业（按次计）；不少于 firm_visits", "firms served online and offline together, per visit; never less than firm_visits", "家次"),
     "services.*.activities": ("组织线下活动", "offline activities or events organised", "次"),
     "services.*.events_15plus": ("15 家以上中小企业参加的活动", "activities with 15 or more SMEs taking part", "次"),
     "services.*.matchmaking_focus": ("以供需对接为主", "the function is mainly supply-demand matchmaking", None),
