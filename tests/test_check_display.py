@@ -171,3 +171,13 @@ def test_cli_lang_option(capsys, lang):
     out = capsys.readouterr().out
     assert ("Texts applied" if lang == "en" else "适用文本") in out
     assert "企业用户满意度不低于90%" in out
+
+
+def test_cd_platform_4_7_credit_event_in_chinese(kb):
+    # 第四条（七）单位和法人代表近 3 年内没有违法违规…: an entry in the 经营异常名录 a year before
+    # as_of bars the platform; one five years before does not
+    recent = {"credit_events": [{"kind": "经营异常名录", "date": "2023-06-30", "subject": "单位"}]}
+    (line,) = lines_of(check_text(kb, recent, "chengdu.platform", "zh"), "第四条（七）")
+    assert "2023-06-30 经营异常名录（单位）" in line and "前 3 年内" in line
+    old = {"credit_events": [{"kind": "abnormal_operation_list", "date": "2019-06-30", "subject": "entity"}]}
+    assert lines_of(check_text(kb, old, "chengdu.platform", "zh"), "第四条（七）") == []
