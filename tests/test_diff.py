@@ -28,7 +28,7 @@ FACTS = ROOT / "facts"
 BJ = "beijing.sme-service-platform"
 CD = "chengdu.sme-platform-and-startup-base"
 KNOWN_2017 = {"legal_person", "registered_in_beijing", "years_established", "total_assets",
-              "operation_and_credit", "prospects", "smes_served", "satisfaction"}
+              "good_operation", "good_credit", "prospects", "smes_served", "satisfaction"}
 
 
 def by(d, category):
