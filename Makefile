@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE ?= facts/organizations/bj-zhongguancun-platform.yaml
 
-.PHONY: setup demo test coverage lab bench clean
+.PHONY: setup demo test coverage lab bench serve clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)" >&2; exit 2; }
@@ -36,9 +36,14 @@ $(DEV_STAMP): $(STAMP)
 lab: $(DEV_STAMP)
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
-# benchmarks (not part of make test): writes bench/results.md
+# benchmarks (not part of make test): writes bench/results.md and bench/load.md
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
+
+# the pages and the HTTP API on http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/regkb serve
 
 clean:
 	rm -rf $(VENV)

@@ -104,6 +104,7 @@ def test_programs_lists_the_six_with_the_status_of_their_text(client):
     ("/api/check?bogus=1", b'{"id": "x"}', "bogus"),
     ("/api/explain", b'{"id": "x"}', "program"),
     ("/api/plan?horizon=99999", b'{"id": "x"}', "horizon"),
+    ("/api/plan?timeout=3600", b'{"id": "x"}', "timeout"),
 ])
 def test_bad_input_is_400_with_one_line(client, path, body, field):
     r = client.post(path, content=body)

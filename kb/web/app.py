@@ -37,9 +37,15 @@ def error_line(exc: InputError) -> str:
 class App:
     def __init__(self):
         self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="regkb")
+        # The comparison's formulas live in z3's global context, which is not
+        # thread-safe: all of that work happens on this one thread.
+        self.z3_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="regkb-z3")
 
     async def call(self, fn: Callable, *args) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    async def call_z3(self, fn: Callable, *args) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.z3_pool, service.on_z3_thread(fn), *args)
 
 
 async def read_body(request: Request) -> bytes:
@@ -115,7 +121,8 @@ def create_app() -> FastAPI:
         return await with_profile(request, service.explain)
 
     @app.post("/api/plan", summary="regkb plan --json",
-              description="Query: target (repeatable), horizon, as_of, switch, version. Body: a profile (JSON).")
+              description="Query: target (repeatable), horizon, timeout (seconds, at most 60), call_month, "
+                          "processing_months, as_of, switch, version. Body: a profile (JSON).")
     async def api_plan(request: Request):
         return await with_profile(request, service.plan)
 
@@ -130,7 +137,7 @@ def create_app() -> FastAPI:
     @app.get("/api/compare", summary="regkb compare --json",
              description="Query: programs (repeatable), topic (repeatable), level=condition|program.")
     async def api_compare(request: Request):
-        return JSONResponse(await state.call(service.compare, options(request)))
+        return JSONResponse(await state.call_z3(service.compare, options(request)))
 
     @app.get("/api/diff", summary="regkb diff A B --json", description="Query: a=DOC@VERSION, b=DOC@VERSION.")
     async def api_diff(request: Request):

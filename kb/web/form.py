@@ -21,7 +21,6 @@ SECTIONS = (
     ("performance", "服务业绩", "Performance"),
     ("services", "服务功能（上年度）", "Service functions (last full year)"),
 )
-UNITS = {"money": "万元", "m2": "m²", "share": "%", "int>=0": ""}
 HISTORY_ROWS = {"credit_events": 3, "designations": 3, "revocations": 2}
 
 
@@ -38,15 +37,14 @@ class Input:
     years: list[int] = field(default_factory=list)
 
 
-def _labels(name: str) -> tuple[str, str]:
-    table = getattr(F, "LABELS", None) or {}
-    entry = table.get(name)
-    if isinstance(entry, dict):
-        return entry.get("zh") or name, entry.get("en") or name
-    if isinstance(entry, (tuple, list)) and len(entry) >= 2:
-        return entry[0], entry[1]
-    leaf = name.rsplit(".", 1)[-1].replace("_", " ")
-    return name, leaf
+def _labels(name: str) -> tuple[str, str, str]:
+    """(中文, English, unit) as docs/profile.md gives them; shares are typed as percent here."""
+    kind = F.FIELDS[name]
+    try:
+        zh, en, unit = F.doc_of(name)
+    except KeyError:                             # a field added without its entry: still usable
+        zh, en, unit = name, name.rsplit(".", 1)[-1].replace("_", " "), None
+    return zh, en, "%" if kind == "share" else "" if kind == "date" else unit or ""
 
 
 def _enum_options(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -55,26 +53,9 @@ def _enum_options(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def field_clauses(kb) -> dict[str, list[str]]:
-    """Profile field → the clauses that read it ("北京平台 第五条（七）")."""
-    out: dict[str, list[str]] = {}
-    for pid, prog in kb.programs.items():
-        for node in prog.nodes():
-            names = set()
-            p = node.params
-            for key in ("field",):
-                if isinstance(p.get(key), str):
-                    names.add(p[key])
-            measure = p.get("measure")
-            for arg in getattr(measure, "args", ()) or ():
-                if isinstance(arg, str) and "." in arg or arg in F.FIELDS:
-                    names.add(arg)
-            if node.kind == "qualitative":
-                names.add(f"attest.{p.get('attest') or node.id}")
-            for name in names:
-                label = f"{pid} {node.citation.label()}"
-                if label not in out.setdefault(name, []):
-                    out[name].append(label)
-    return out
+    """Profile field → the clauses that read it, as docs/profile.md cites them."""
+    from kb.profile_docs import cited, readers
+    return {name: [cited(pairs)] for name, pairs in readers(kb).items()}
 
 
 def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Input]]]:
@@ -86,12 +67,9 @@ def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Inpu
         if name in F.HISTORY_FIELDS or name == "notes":
             continue
         section = name.split(".", 1)[0] if "." in name else ""
-        zh, en = _labels(name)
+        zh, en, unit = _labels(name)
         read_by = clauses.get(name, [])
-        if section == "services":
-            fn = name.split(".")[1]
-            read_by = read_by + [c for c in clauses.get(f"services.{fn}", []) if c not in read_by]
-        item = Input(name, "text", zh, en, UNITS.get(kind, ""), clauses=read_by)
+        item = Input(name, "text", zh, en, unit, clauses=read_by)
         if kind == "bool":
             item.kind, item.options = "select", [("", "未知 unknown"), ("true", "是 yes"), ("false", "否 no")]
         elif kind == "date":
@@ -111,15 +89,13 @@ def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Inpu
 
 
 def attest_keys(kb) -> list[tuple[str, str, str]]:
-    """(key, clause label, Chinese quote) of every qualitative condition, once per key."""
-    seen: dict[str, tuple[str, str, str]] = {}
-    for pid, prog in kb.programs.items():
-        for node in prog.nodes():
-            if node.kind != "qualitative":
-                continue
-            key = node.params.get("attest") or node.id
-            seen.setdefault(key, (key, f"{pid} {node.citation.label()}", node.quote or node.gloss or ""))
-    return sorted(seen.values())
+    """(key, the clauses, the Chinese words) of every qualitative condition, once per key."""
+    from kb.profile_docs import SHORT, attest_clauses
+    out = []
+    for key, uses in attest_clauses(kb).items():
+        where = "；".join(f"{SHORT.get(pid, pid)} {label}" for pid, label, _ in uses)
+        out.append((key, where, next((words for _, _, words in uses if words), key)))
+    return out
 
 
 def history_options() -> dict[str, dict[str, list[tuple[str, str]]]]:

@@ -240,7 +240,8 @@ def add_pages(app: FastAPI, state) -> None:
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_page(request: Request):
-        return await state.call(lambda: render("compare.html", **compare_context(Options([]))))
+        context = await state.call_z3(compare_context, Options([]))
+        return await state.call(lambda: render("compare.html", **context))
 
     @app.get("/diff", response_class=HTMLResponse, include_in_schema=False)
     async def diff_page(request: Request):

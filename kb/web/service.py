@@ -21,7 +21,7 @@ from typing import Any
 from kb.errors import InputError
 
 MAX_BODY = 1_000_000          # bytes: a profile is a few KB; a group of dozens well under this
-PLAN_TIMEOUT = 20.0           # seconds a plan may take before the page says so
+PLAN_TIMEOUT = 60.0           # the most a request may let a plan search (the CLI allows 3600 s)
 
 
 class Options:
@@ -29,8 +29,8 @@ class Options:
 
     def __init__(self, query: list[tuple[str, str]]):
         self.items = query
-        known = {"program", "as_of", "switch", "version", "target", "horizon", "a", "b",
-                 "programs", "topic", "level", "lang"}
+        known = {"program", "as_of", "switch", "version", "target", "horizon", "timeout", "call_month",
+                 "processing_months", "a", "b", "programs", "topic", "level"}
         for name, _ in query:
             if name not in known:
                 raise InputError("query", name, f"unknown parameter; expected one of {', '.join(sorted(known))}")
@@ -151,25 +151,26 @@ def explain(options: Options, profile: Any) -> Any:
     return data if len(data) > 1 else data[0]
 
 
-def horizon(options: Options) -> int:
-    text = (options.one("horizon") or "3").strip()
-    if not text.isdigit() or int(text) > 50:
-        raise InputError("query", "horizon", f"expected a whole number of years from 0 to 50, got {text!r}")
-    return int(text)
-
-
 def plan(options: Options, profile: Any) -> dict:
-    import inspect
+    """The plan, with the CLI's own option checks; the server caps the time limit."""
+    from types import SimpleNamespace
 
-    from kb.plan import plan as make_plan
+    from kb.commands.plan import options as plan_options
+    from kb.planning import plan as make_plan
+    from kb.planning.calls import CALL_MONTH, PROCESSING_MONTHS
+    from kb.planning.result import DEFAULT_TIMEOUT
+    args = SimpleNamespace(horizon=options.one("horizon", "3"),
+                           timeout=options.one("timeout", str(DEFAULT_TIMEOUT)),
+                           call_month=options.one("call_month", str(CALL_MONTH)),
+                           processing_months=options.one("processing_months", str(PROCESSING_MONTHS)))
+    opts = plan_options(args)
+    if opts["timeout"] > PLAN_TIMEOUT:
+        raise InputError("--timeout", None, f"expected at most {PLAN_TIMEOUT:g} seconds on this server")
     kb = knowledge_base(options)
     targets = options.all("target") or None
     if targets:
-        kb.program_ids(targets, "target")
-    kwargs = {}
-    if "timeout" in inspect.signature(make_plan).parameters:
-        kwargs["timeout"] = PLAN_TIMEOUT
-    return make_plan(kb, load(profile, options), targets, horizon(options), options.as_of, **kwargs).to_json()
+        kb.program_ids(targets, "--target")
+    return make_plan(kb, load(profile, options), targets, as_of=options.as_of, **opts).to_json()
 
 
 def programs(options: Options) -> list[dict]:
@@ -186,6 +187,21 @@ def programs(options: Options) -> list[dict]:
 def graph(options: Options) -> dict:
     from kb.graph import build_graph, node_link
     return node_link(build_graph(knowledge_base(options)))
+
+
+def on_z3_thread(fn):
+    """``fn``, then a garbage collection on the same thread, so no object of
+    z3's global context is freed later from another thread."""
+    import functools
+    import gc
+
+    @functools.wraps(fn)
+    def run(*args):
+        try:
+            return fn(*args)
+        finally:
+            gc.collect()
+    return run
 
 
 def compare(options: Options) -> dict:
