@@ -57,7 +57,16 @@ def _frame_html(df: pd.DataFrame) -> str:
     if df.empty:
         return "<p><i>(none)</i></p>"
     named = df.index.name is not None or isinstance(df.index, pd.MultiIndex)   # a pivot's rows, not 0..n
-    return pd.DataFrame(df).to_html(index=named, escape=True, na_rep="", border=0, classes="regkb")
+    # pandas' own escaping shows a cell's line breaks as a literal "\n"; escape
+    # each cell here and keep its lines as <br>.
+    def cell(value):
+        return html.escape(value).replace("\n", "<br>") if isinstance(value, str) else value
+    shown = pd.DataFrame(df).map(cell)
+    shown.columns = [cell(c) if isinstance(c, str) else c for c in shown.columns]
+    if named and not isinstance(shown.index, pd.MultiIndex):
+        shown.index = [cell(i) if isinstance(i, str) else i for i in shown.index]
+        shown.index.name = cell(df.index.name) if isinstance(df.index.name, str) else df.index.name
+    return shown.to_html(index=named, escape=False, na_rep="", border=0, classes="regkb")
 
 
 def _block(title: str | None, note: str | None, frames: list, heading: str = "h4") -> str:
