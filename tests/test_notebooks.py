@@ -117,6 +117,7 @@ def test_researcher_notebook_runs_and_answers(executed):
 def test_applicant_notebook_runs_and_answers(executed):
     nb = run(executed, "applicant")
     shown = text_of(nb)
+    assert pictures(nb) >= 2   # the plan's timeline and the qualification matrix
     # Beijing platform 第五条（七） 企业用户满意度不低于90%: 0.89 falls short by 0.01, and the
     # plan's change to 0.9 also serves the base's 第六条（九）
     assert "performance.satisfaction 0.89 → 0.9" in shown

@@ -240,6 +240,13 @@ class Planner(Readback):
         plan.cut = list(self.budget.hit)
         plan.found = solution["model"] is not None or not any(
             t not in self.held and any(k[0] == t for k in feasible) for t in self.targets)
+        if not plan.found:
+            # the best partial plan: what time alone decides, per target and entity
+            plan.partial = [{"program": t, "entity": eid, "status": self.checks[eid][t].status,
+                             "earliest": dated[(t, eid)].day.isoformat(),
+                             "waits": [self._wait_json(w, next(e for e in self.entities if e.id == eid))
+                                       for w in dated[(t, eid)].waits]}
+                            for (t, eid) in feasible]
         return plan
 
     def _reachable(self, dated: dict) -> tuple[dict, dict]:

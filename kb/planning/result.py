@@ -96,11 +96,12 @@ class Plan:
     complete: bool = True             # every solver call answered within the time limit
     found: bool = True                # a joint solution was found (False: only the partial plan)
     cut: list[str] = field(default_factory=list)   # the stages the time limit cut short
+    partial: list[dict] = field(default_factory=list)   # without a solution: what time alone decides
 
     def to_json(self) -> dict[str, Any]:
         return {"org": self.org, "as_of": self.as_of.isoformat(), "horizon": self.horizon,
                 "targets": self.targets, "steps": self.steps, "impossible": self.impossible,
-                "cycles": self.cycles,
+                "cycles": self.cycles, **({"partial": self.partial} if not self.found else {}),
                 "assumptions": {"call_month": self.call_month, "processing_months": self.processing_months},
                 "solver": {"name": "z3", "ms": self.solver_ms, "timeout_s": self.timeout,
                            "complete": self.complete, "found": self.found, "cut_short": self.cut}}

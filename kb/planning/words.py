@@ -66,7 +66,18 @@ def plan_text(p: Plan) -> str:
             lines.append(f"  {t['program']}  {t['name']}: now {t['status']}; can qualify{who} from {t['earliest']}")
         else:
             now = ", ".join(f"{c['entity']} {c['status']}" for c in t.get("current", [])) or t.get("status")
-            lines.append(f"  {t['program']}  {t['name']}: now {now}; not reachable (see below)")
+            late = t["program"] in {x["program"] for x in p.partial}
+            lines.append(f"  {t['program']}  {t['name']}: now {now}; "
+                         + ("not planned within the time limit (see the partial plan)" if late
+                            else "not reachable (see below)"))
+    if p.partial:
+        lines.append("\nPartial plan (no joint changes computed): the earliest date time alone allows")
+        for x in p.partial:
+            who = f" [{x['entity']}]" if p.group else ""
+            lines.append(f"  {x['earliest']}  {x['program']}{who} (now {x['status']})")
+            for w in x["waits"]:
+                lines.append(f"     wait until {w['until']}: {Citation(**w['citation']).label()} {w['condition']}: "
+                             f"{w['why']}")
     if p.steps:
         lines.append("\nOrder of applications")
     for i, s in enumerate(p.steps, 1):
