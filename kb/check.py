@@ -250,7 +250,10 @@ class Reading:
         if node.kind == "unknown":
             return [p["what"]]
         if node.kind == "threshold":
-            return [f for f in p["measure"].inputs if f not in v]
+            # all inputs known yet undecided (a share of 0 staff): each one decides it
+            return [f for f in p["measure"].inputs if f not in v] or list(p["measure"].inputs)
+        if node.kind == "qualitative":
+            return [f"attest.{p['attest']}"]
         if node.kind in ("boolean", "locality", "applicant_type", "growth"):
             if node.kind == "growth":
                 series = v.get(p["field"], {})
@@ -259,6 +262,10 @@ class Reading:
             return [p["field"]]
         if node.kind == "reapplication":
             return ["designations.expires_on"]
+        if node.kind == "lookback":
+            return ["credit_events"]
+        if node.kind == "ban":
+            return ["revocations"]
         out: list[str] = []
         for child in node.children:
             for f in self.missing(child):

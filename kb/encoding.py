@@ -437,7 +437,7 @@ def validity_years(documents: list[Document]) -> dict[str, int]:
     return out
 
 
-def programs_of(documents: list[Document]) -> dict[str, Program]:
+def programs_of(documents: list[Document], require_all: bool = True) -> dict[str, Program]:
     """Each program's top-level conditions in article order, with the
     exceptions that name them. Ids must be unique across the whole base.
     A re-application rule learns the validity of the programs it names, so
@@ -467,7 +467,7 @@ def programs_of(documents: list[Document]) -> dict[str, Program]:
             if node.kind == "reapplication":
                 node.params["validity"] = {p: validity[p] for p in node.params["programs"] if p in validity}
     missing = set(PROGRAMS) - set(programs)
-    if missing:
+    if missing and require_all:
         raise InputError(facts_dir_of(documents), None, f"no encoding defines {sorted(missing)}")
     return programs
 

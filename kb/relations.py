@@ -201,11 +201,13 @@ class Logic:
 
     def _clear(self, what: str, a: str, b: str, years):
         """No record (what, a, b) dated within ``years`` (None: ever) before as_of.
-        A record is its existence and the age of the latest such record."""
+        A record is its existence and the age of the latest such record; one
+        dated on the window's first day is inside it (三年内, kb/rules.dl), so
+        only an age above ``years`` clears it."""
         has = self.flag(f"{what}:{a}:{b}")
         if years is None:
             return z3.Not(has)
-        return z3.Or(z3.Not(has), self.age(f"{what}-age:{a}:{b}") >= years)
+        return z3.Or(z3.Not(has), self.age(f"{what}-age:{a}:{b}") > years)
 
     def formula(self, node: Node, route: bool = False, keep: Callable[[Node], bool] | None = None,
                 positive: bool = True):

@@ -205,8 +205,15 @@ class Outcome:
         if node.kind == "unknown":
             out = [(p["what"], unknown)]
         elif node.kind == "threshold":
-            for name in p["measure"].inputs:
-                out.append((name, unknown & ~self.ev.known(t, name)))
+            # as Reading.missing: the inputs not known, or all of them where
+            # every input is known and still nothing is decided (a share of 0)
+            masks = [unknown & ~self.ev.known(t, name) for name in p["measure"].inputs]
+            none = unknown & ~np.logical_or.reduce(masks)
+            out = [(name, mask | none) for name, mask in zip(p["measure"].inputs, masks)]
+        elif node.kind == "qualitative":
+            out = [(f"attest.{p['attest']}", unknown)]
+        elif node.kind in ("lookback", "ban"):
+            out = [("credit_events" if node.kind == "lookback" else "revocations", unknown)]
         elif node.kind in ("boolean", "locality", "applicant_type"):
             out = [(p["field"], unknown)]
         elif node.kind == "growth":
