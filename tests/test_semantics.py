@@ -403,3 +403,58 @@ def test_missing_is_never_empty_on_samples_and_a_generated_population():
         status, missing = cols["status"].values(), cols["missing"].values()
         for s, m in zip(status, missing):
             assert s != "undetermined" or m, f"{program}: undetermined row with no missing field"
+
+
+# -- the schema's new forms reject what they cannot mean ------------------------------
+
+@pytest.mark.parametrize("tree,where,says", [
+    ({"kind": "function", "function": ["legal", "nonsense"]}, "tree.function", "unknown service function"),
+    ({"kind": "function", "function": []}, "tree.function", "non-empty list"),
+    ({"kind": "function", "function": ["legal", "legal"]}, "tree.function", "named twice"),
+    ({"kind": "function", "function": "legal", "except": ["tax"]}, "tree.except", 'only a function "*"'),
+    ({"kind": "function", "function": "*", "except": ["nonsense"]}, "tree.except", "unknown value"),
+    ({"kind": "qualitative", "not_encoded": [{"what": "专家库"}]}, "tree.not_encoded[0]", "exactly what and why"),
+    ({"kind": "qualitative", "not_encoded": [{"what": "专家库", "why": " "}]}, "tree.not_encoded[0].why", "non-empty"),
+    ({"kind": "qualitative", "not_encoded": []}, "tree.not_encoded", "non-empty list"),
+])
+def test_bad_schema_forms_are_named(tree, where, says):
+    from kb.errors import InputError
+    with pytest.raises(InputError) as err:
+        load_case({"tree": tree})
+    assert where in str(err.value) and says in str(err.value)
+
+
+def test_function_star_covers_every_canonical_function_but_the_excepted():
+    _, root = load_case({"tree": {"kind": "function", "function": "*", "except": ["legal"]}})
+    assert root.kind == "any" and root.id == "t"
+    assert [c.params["function"] for c in root.children] == [f for f in FUNCTIONS if f != "legal"]
+    assert all(c.id == f"t/{c.params['function']}" for c in root.children)
+
+
+def test_not_encoded_is_kept_on_the_node():
+    _, root = load_case({"tree": {"kind": "qualitative", "attest": "team",
+                                  "not_encoded": [{"what": "专家库", "why": "no profile field"}]}})
+    assert root.not_encoded == [{"what": "专家库", "why": "no profile field"}]
+
+
+@pytest.mark.parametrize("validity,says", [
+    ({"beijing.station": 3}, "a program of this document"),
+    ({"beijing.platform": 0}, "whole number of years"),
+    ({"beijing.platform": "three"}, "whole number of years"),
+])
+def test_bad_validity_years_are_named(validity, says):
+    from kb.errors import InputError
+    with pytest.raises(InputError) as err:
+        load_case({"tree": {"kind": "reapplication", "programs": [PROGRAM]}, "validity_years": validity})
+    assert "document.validity_years" in str(err.value) and says in str(err.value)
+
+
+def test_attest_keys_include_every_switch_reading():
+    """A key only another reading uses is still a key the texts define (the
+    profile loader rejects only keys no reading knows)."""
+    from kb.encoding import attest_keys
+    case = {"tree": {"kind": "switch", "switch": "growth_reading", "id": "t",
+                     "cases": {"data_points": {"kind": "qualitative", "attest": "chosen"},
+                               "increases": {"kind": "qualitative", "attest": "other_reading"}}}}
+    kb, _ = load_case(case)
+    assert attest_keys(kb.documents) == {"chosen", "other_reading"}
