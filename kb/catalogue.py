@@ -57,8 +57,20 @@ def leaf_figure(node: Node) -> dict[str, Any] | None:
     raise ValueError(k)
 
 
+def function_member(node: Node) -> str | None:
+    """What a member of a function list names: one canonical function, or, for
+    a clause covering several (kb/encoding.py reads ``function: [a, b]`` and
+    ``"*"`` as an any of single functions), those functions joined by "|"
+    ("*" less its exceptions: "*")."""
+    if node.kind == "function":
+        return node.params["function"]
+    if node.kind == "any" and "functions" in node.params:
+        return "*" if node.params.get("open") else "|".join(node.params["functions"])
+    return None
+
+
 def is_function_list(node: Node) -> bool:
-    return node.kind == "k_of_n" and all(c.kind == "function" for c in node.children)
+    return node.kind == "k_of_n" and all(function_member(c) for c in node.children)
 
 
 def figures(node: Node) -> list[dict[str, Any]]:
@@ -67,7 +79,7 @@ def figures(node: Node) -> list[dict[str, Any]]:
     functions' own figures belong to the per-function topics."""
     if is_function_list(node):
         return [{"measure": "services", "op": "at_least", "value": node.params["k"],
-                 "of": [c.params["function"] for c in node.children]}]
+                 "of": [function_member(c) for c in node.children]}]
     if not node.children:
         fig = leaf_figure(node)
         return [fig] if fig else []

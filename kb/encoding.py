@@ -192,6 +192,7 @@ class Loader:
                 # evaluator reads it without knowing this form exists.
                 node.kind = "any"
                 p["functions"], p["label"] = names, raw.get("label")
+                p["open"] = raw.get("function") == "*"
                 node.children = [self.one_function(raw, sub_ctx, path, f"{node_id}/{fn}", program, fn)
                                  for fn in names]
                 return node
