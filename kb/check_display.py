@@ -328,6 +328,15 @@ def failure_lines(report, result, lang: str = "en") -> list[str]:
     return [failure_line(r.explain(report.kb.nodes[f.condition]), f, r, lang) for f in result.failed]
 
 
+def failure_detail(report, result, finding) -> dict[str, Any]:
+    """Keys added to a failed condition in --json: the clause's words and the
+    figure against the threshold with the shortfall, in both languages."""
+    r = report.readings.get(result.entity)
+    ex = r.explain(report.kb.nodes[finding.condition])
+    return {"quote": ex.node.quote,
+            "shortfall": {lang: holding(ex, r, lang) or failure_words(ex, r, lang) for lang in ("en", "zh")}}
+
+
 def render(report, lang: str = "en") -> str:
     w = W[lang]
     kb = report.kb

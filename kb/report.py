@@ -36,6 +36,10 @@ class CheckReport:
                 data["version"] = t["version"]
                 data["text_status"] = t["status"]
                 data["text_title"] = t["title"]
+                if self.readings:   # the table's wording of each failure, for pages and tools
+                    from kb.check_display import failure_detail
+                    for f, item in zip(r.failed, data["failed"]):
+                        item.update(failure_detail(self, r, f))
         return out
 
     def result(self, program: str, entity: str | None = None) -> ProgramResult:

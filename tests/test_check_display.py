@@ -181,3 +181,13 @@ def test_cd_platform_4_7_credit_event_in_chinese(kb):
     assert "2023-06-30 经营异常名录（单位）" in line and "前 3 年内" in line
     old = {"credit_events": [{"kind": "abnormal_operation_list", "date": "2019-06-30", "subject": "entity"}]}
     assert lines_of(check_text(kb, old, "chengdu.platform", "zh"), "第四条（七）") == []
+
+
+def test_json_failed_items_carry_the_clause_words_and_the_shortfall(kb):
+    # 北京平台 第五条（七）企业用户满意度不低于90%: the JSON adds, never replaces
+    data = kb.check({"id": "t", "as_of": AS_OF, "performance": {"satisfaction": 0.89}},
+                    ["beijing.platform"]).to_json()
+    (item,) = [f for f in data["results"][0]["failed"] if f["condition"] == "beijing.platform/satisfaction"]
+    assert {"condition", "citation", "why"} <= set(item)
+    assert item["quote"] == "企业用户满意度不低于90%"
+    assert item["shortfall"]["en"].startswith("89% < 90%") and "差 1 个百分点" in item["shortfall"]["zh"]
