@@ -55,7 +55,7 @@ def _comment(name: str, lang: str, read: dict) -> str:
 
 
 def template(kb, programs: list[str] | None = None, lang: str = "zh") -> str:
-    programs = kb.program_ids(programs)
+    programs = list(dict.fromkeys(kb.program_ids(programs)))
     w = _WORDS[lang]
     read, names = _needed(kb, programs)
     out = [f"# regkb {w['head']} · {w['for']}: " + ", ".join(f"{p} {PROGRAMS[p]}" for p in programs),
