@@ -194,6 +194,8 @@ class Logic:
         if k == "growth":
             g = self._new(f"growth:{p['field']}", z3.Int, lambda v: v >= 0)
             return g >= p["pairs"]
+        if k == "unknown":   # text a partial version does not hold: anything may stand there
+            return self.flag(f"text:{node.id}")
         raise ValueError(k)
 
     def _program(self, prog: str, node: Node) -> str:
@@ -218,7 +220,7 @@ class Logic:
         if key is not None and key in self._cache:
             return self._cache[key]
         k, kids = node.kind, node.children
-        if k in LEAF_KINDS:
+        if k in LEAF_KINDS or k == "unknown":
             out = self.leaf(node) if keep is None or keep(node) else z3.BoolVal(positive)
         elif k in ("all", "function"):
             out = conjunction(self.formula(c, False, keep, positive) for c in kids)

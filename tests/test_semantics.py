@@ -458,3 +458,21 @@ def test_attest_keys_include_every_switch_reading():
                                "increases": {"kind": "qualitative", "attest": "other_reading"}}}}
     kb, _ = load_case(case)
     assert attest_keys(kb.documents) == {"chosen", "other_reading"}
+
+
+def test_text_a_partial_version_lacks_is_undetermined_on_every_evaluator():
+    """kb/versions.py stands a node of kind ``unknown`` where a partial version
+    of a text does not say what it requires: no evaluator may decide it, nor
+    the all-of above it unless another part fails."""
+    from kb.model import Citation, Node
+    kb, root = load_case({"tree": {"kind": "all", "all": [
+        {"kind": "threshold", "field": "staff.service", "op": ">=", "value": 10}]}})
+    gap = Node(id="t/gap", kind="unknown", program=PROGRAM, params={"what": "第六条（二）", "label": "gap"},
+               citation=Citation(PROGRAM, 1, None, None, False, "……"))
+    root.children.append(gap)
+    kb.nodes[gap.id] = gap
+    for name, evaluate in EVALUATORS.items():
+        met = evaluate(kb, profile_of({}, {"staff": {"service": 10}}))
+        failed = evaluate(kb, profile_of({}, {"staff": {"service": 9}}))
+        assert (met["t/gap"], met["t"]) == ("unknown", "unknown"), name
+        assert (failed["t/gap"], failed["t"]) == ("unknown", "failed"), name

@@ -295,6 +295,8 @@ class EntityModel:
             if k == "growth":
                 return self._growth(node, day)
             return T, F
+        if k == "unknown":   # text a partial version does not hold (kb/versions.py): never decided
+            return F, F
         kids = [self.node(c, day) for c in node.children]
         if k in ("all", "function"):
             return z3.And([m for m, _ in kids], self.ctx), z3.Or([f for _, f in kids], self.ctx)
