@@ -11,7 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from kb.measures import add_years, bounds
+from kb.measures import add_years, bounds, shift_years
 from kb.model import Citation, Node, Program
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
@@ -196,6 +196,11 @@ class Reading:
             window = f"within {p['years']} years before {self.profile.as_of}" if p["years"] else "no time limit"
             if hits:
                 return "; ".join(f"{kind} ({subj}) on {d}" for kind, subj, d in hits) + f" ({window})"
+            earlier = sorted(ev.date for ev in self.profile.credit_events
+                             if ev.kind in p["kinds"] and ev.subject in p["subjects"])
+            if earlier and p["years"] and status == MET:   # say why a record on file does not count
+                opens = shift_years(self.profile.as_of, p["years"])
+                return f"last {', '.join(p['kinds'])} on {earlier[-1]}, before the window opened on {opens} ({window})"
             return f"no {', '.join(p['kinds'])} recorded ({window})"
         if k == "ban":
             hits = sorted((prog, r, date.fromordinal(d)) for c, prog, r, d in self.c["ban"] if c == node.id)

@@ -198,3 +198,23 @@ def test_add_years_ends_on_the_months_last_day():
     assert add_years(date(2021, 2, 28), 3) == date(2024, 2, 28)
     assert add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)   # not 1 March
     assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
+
+
+def test_lookback_wording_never_contradicts_its_status():
+    """A record just before the window (申请受理截止日期前三年内) is named with the
+    day the window opened, not reported as 'none recorded'."""
+    from kb.check import Reading
+    node = lookback(3)
+    doc = Document("d", "beijing", "t", "s", ["beijing.platform"], "p", {}, [], [], "")
+    programs = {"beijing.platform": Program("beijing.platform", doc, [node], [])}
+    engine = Engine(static_facts(programs, []), tree_height(programs))
+    for when, status in (("2021-06-29", "met"), ("2021-06-30", "failed")):
+        profile = profile_from_dict({"id": "x", "as_of": "2024-06-30", "credit_events": [
+            {"kind": "criminal_penalty", "date": when, "subject": "entity"}]})
+        facts = org_facts(profile, 1, FUNCTIONS, windows(programs), derived_measures(programs))
+        reading = Reading(profile, engine.evaluate(facts, 1), [])
+        assert reading.status(node) == status
+        why = reading.explain(node).why
+        assert when in why
+        if status == "met":
+            assert "before the window opened on 2021-06-30" in why
