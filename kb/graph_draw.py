@@ -336,9 +336,13 @@ def html_page(g: nx.MultiDiGraph) -> str:
         f'━</span> {html.escape(EDGE_STYLE[t][3])}</label>' for t in EDGE_TYPES)
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     cycle_lines = "".join(f"<li>{html.escape(_cycle_words(g, c))}</li>" for c in cycles(g))
-    return _PAGE.format(svg="".join(parts), w=f"{width:.0f}", h=f"{height:.0f}",
+    page = _PAGE.format(svg="".join(parts), w=f"{width:.0f}", h=f"{height:.0f}",
                         toggles=toggles, data=payload, cycles=cycle_lines,
                         nodes=g.number_of_nodes(), edges=g.number_of_edges())
+    # The page carries its own CJK glyphs (every character it can show, the
+    # panel's citations included), so it renders on a machine without CJK fonts.
+    from kb.fonts import font_face_css
+    return page.replace("<style>\n", "<style>\n" + font_face_css(page) + "\n", 1)
 
 
 def _cycle_words(g: nx.MultiDiGraph, cycle: list[Edge], chinese: bool = False) -> str:
@@ -370,7 +374,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>regkb — 六项认定关系图 program graph</title>
 <style>
-body {{ margin: 0; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; display: flex; height: 100vh; }}
+body {{ margin: 0; font-family: "RegKB CJK", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; display: flex; height: 100vh; }}
 #left {{ flex: 1; display: flex; flex-direction: column; min-width: 0; }}
 #bar {{ padding: 6px 10px; border-bottom: 1px solid #ccc; font-size: 13px; }}
 #bar label {{ margin-right: 12px; white-space: nowrap; }}

@@ -73,6 +73,16 @@ def _wait(driver, element_id: str, seconds: int = 120):
     return WebDriverWait(driver, seconds).until(EC.presence_of_element_located((By.ID, element_id)))
 
 
+def _font_loaded(driver, text: str, family: str = "RegKB CJK") -> bool:
+    """Whether the page's own font face for ``family`` loaded and covers ``text``
+    (document.fonts.load lists no face for a family the page does not define)."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.load(\"16px '\" + arguments[0] + \"'\", arguments[1])"
+        ".then(f => done(f.length > 0 && f.every(x => x.status === 'loaded'))).catch(() => done(false));",
+        family, text)
+
+
 def _fill(driver, name: str, value) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -158,6 +168,19 @@ def test_researcher_and_drafter_pages_render_chinese(server, browser):
         assert table.text.strip()
         browser.save_screenshot(str(SHOTS / f"{path.strip('/')}.png"))
     # The embedded font is what draws the Chinese: the page declares it and the browser loaded it.
-    loaded = browser.execute_script(
-        "return document.fonts.check(\"16px 'RegKB CJK'\", '北京');")
-    assert loaded
+    assert _font_loaded(browser, "北京")
+    assert not _font_loaded(browser, "北京", "No Such Family")      # the probe can say no
+
+
+def test_the_interactive_graph_page_draws_chinese_with_its_own_font(browser, tmp_path):
+    """comparisons/program-graph.html carries the CJK glyphs it shows, so a
+    machine without CJK fonts (CI installs none) renders 北京 rather than boxes."""
+    from kb.base import KnowledgeBase
+    from kb.graph import build_graph
+    from kb.graph_draw import html_page
+    page = tmp_path / "program-graph.html"
+    page.write_text(html_page(build_graph(KnowledgeBase())), encoding="utf-8")
+    browser.get(page.as_uri())
+    _wait(browser, "svg")
+    assert _font_loaded(browser, "北京市专精特新企业服务站")
+    browser.save_screenshot(str(SHOTS / "program-graph.png"))

@@ -204,7 +204,20 @@ def on_z3_thread(fn):
     return run
 
 
+_compared: dict[tuple, dict] = {}      # filled on the z3 thread only; the texts never change while serving
+
+
 def compare(options: Options) -> dict:
+    key = (tuple(sorted(options.switches.items())), options.versions, tuple(options.all("programs")),
+           tuple(options.all("topic")), options.one("level", "condition"))
+    if key not in _compared:
+        if len(_compared) >= 32:
+            _compared.pop(next(iter(_compared)))
+        _compared[key] = _compare(options)
+    return _compared[key]
+
+
+def _compare(options: Options) -> dict:
     from kb.catalogue import load_catalogue
     from kb.relations import Logic, condition_relations, program_relations
     kb = knowledge_base(options)
