@@ -29,7 +29,7 @@ from kb.relations import SHORT, SYMBOL, Logic, Relation, condition_relations, ma
 
 PICTURE = "threshold-matrix.png"
 PICTURE_KEY = "regkb:data-sha256"
-DRAWING = "heatmap-v1"      # bump when the drawing code changes: the picture must be redrawn
+DRAWING = "heatmap-v2"      # bump when the drawing code changes: the picture must be redrawn
 FILES = ("README.md", "threshold-matrix.md", "threshold-matrix.csv", PICTURE, "relations.md",
          "relations.json", "programs.md", "lint.md")
 
@@ -224,6 +224,10 @@ def matrix_csv(rows: list[Row], programs: list[str]) -> str:
 
 
 # -- the picture --------------------------------------------------------------------
+def _shared(row: Row, programs: list[str]) -> bool:
+    return sum(row.score(p) is not None for p in programs) >= 2
+
+
 def picture_data(rows: list[Row], programs: list[str]) -> dict[str, Any]:
     """What the picture shows, and nothing else: its hash says whether it is current."""
     shown = [r for r in rows if not r.generated and any(
@@ -234,7 +238,11 @@ def picture_data(rows: list[Row], programs: list[str]) -> dict[str, Any]:
         "rows": [f"{r.name}" for r in shown],
         "labels": [[" / ".join(dict.fromkeys(c.short for c in r.cells.get(p, []))) or "—" for p in programs]
                    for r in shown],
-        "scores": [[None if r.score(p) is None else round(r.score(p), 4) for p in programs] for r in shown],
+        # Strictness is relative within a row: a measure only one program sets
+        # has nothing to be stricter than, so it is shown but not coloured.
+        "scores": [[None if r.score(p) is None or not _shared(r, programs) else round(r.score(p), 4)
+                    for p in programs] for r in shown],
+        "alone": [[r.score(p) is not None and not _shared(r, programs) for p in programs] for r in shown],
         "topics": [r.topic_name for r in shown],
     }
 
@@ -264,6 +272,11 @@ def draw(data: dict[str, Any]) -> bytes:
     ax.set_xticks(range(len(cols)), cols, fontsize=11)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(rows)), rows, fontsize=9.5)
+    from matplotlib.patches import Rectangle
+    for i, line in enumerate(data.get("alone", [])):
+        for j, alone in enumerate(line):
+            if alone:
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, color="#dbe7f3", zorder=1))
     for i, line in enumerate(data["labels"]):
         for j, label in enumerate(line):
             s = scores[i, j]
@@ -279,8 +292,9 @@ def draw(data: dict[str, Any]) -> bytes:
         spine.set_visible(False)
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label("行内相对严格程度（最严 = 1）", fontsize=9)
-    ax.set_title("六个项目的门槛对照：颜色越深越严格，灰色 = 未作要求\n"
-                 "Thresholds of the six programs: darker is stricter within a row; grey: no requirement",
+    ax.set_title("六个项目的门槛对照：颜色越深越严格，灰色 = 未作要求，浅蓝 = 仅一个项目要求（不比较）\n"
+                 "Thresholds of the six programs: darker is stricter within a row; grey: no requirement; "
+                 "light blue: only one program sets it (nothing to compare)",
                  fontsize=11, pad=14)
     fig.tight_layout()
     buf = io.BytesIO()

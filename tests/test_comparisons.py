@@ -111,3 +111,22 @@ def test_write_onto_a_file_is_an_input_error(tmp_path):
     out = regkb("compare", "--write", str(target))
     assert out.returncode == 2 and out.stdout == ""
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_matrix_picture_colours_strictness_only_where_two_programs_share_a_measure():
+    """A measure only one program sets (e.g. Chengdu 第六条 楼宇经济园 8千平方米) has
+    nothing to be stricter than: it is shown, not coloured as the strictest."""
+    from kb.base import KnowledgeBase
+    from kb.catalogue import load_catalogue
+    from kb.comparisons import matrix, picture_data
+    from kb.model import PROGRAMS
+    kb = KnowledgeBase()
+    ids = list(PROGRAMS)
+    data = picture_data(matrix(kb, load_catalogue(kb), ids), ids)
+    for row, scores, alone in zip(data["rows"], data["scores"], data["alone"]):
+        set_by = sum(s is not None for s in scores) + sum(alone)
+        if set_by == 1:
+            assert all(s is None for s in scores) and sum(alone) == 1, row
+        else:
+            assert not any(alone), row
+    assert any(sum(a) == 1 for a in data["alone"])        # such rows exist in the texts
