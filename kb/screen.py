@@ -16,13 +16,9 @@ leaves no half-written file.
 from __future__ import annotations
 
 import csv
-import json
-import os
 import re
 import sys
-import tempfile
 import time
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -33,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from kb.errors import InputError
+from kb.inputs import FIRST_DAY, LAST_DAY, ascii_digits, check_regular, parse_json, parse_number
+from kb.outputs import Staged, check_output
 from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS
 # the profile reader's own tables, so a cell means here what it means there
 from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE, profile_from_row
@@ -40,7 +38,8 @@ from kb.vectorized import Cat, Evaluator, Num, Records, Table, factorize, mul, p
 
 OUTPUT_COLUMNS = ("org", "program", "status", "failed", "unknown", "missing", "discretion")
 DEFAULT_CHUNK = 100_000
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FIRST, _LAST = (d.year * 10000 + d.month * 100 + d.day for d in (FIRST_DAY, LAST_DAY))
 _YEARS = range(1900, 2101)
 
 
@@ -52,10 +51,10 @@ class _Bad(Exception):
 
 def _number(kind: str):
     def parse(text: str) -> Fraction | int:
-        if text.isascii() and text.isdigit():   # the common case, without a Fraction
+        if text.isascii() and text.isdigit() and len(text) <= 18:   # the common case, without a Fraction
             return int(text)
         try:
-            n = Fraction(text)
+            n = parse_number(text)
         except (ValueError, ZeroDivisionError):
             raise _Bad from None
         if n < 0 or (kind == "int>=0" and n.denominator != 1):
@@ -66,7 +65,7 @@ def _number(kind: str):
 
 def _share(text: str) -> Fraction:
     try:
-        n = Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text)
+        n = parse_number(text[:-1]) / 100 if text.endswith("%") else parse_number(text)
     except (ValueError, ZeroDivisionError):
         raise _Bad from None
     if not 0 <= n <= 1:
@@ -90,7 +89,10 @@ def _date_value(text) -> int:
         d = date.fromisoformat(text.strip())
     except ValueError:
         raise _Bad from None
-    return d.year * 10000 + d.month * 100 + d.day
+    value = d.year * 10000 + d.month * 100 + d.day
+    if not _FIRST <= value <= _LAST:
+        raise _Bad
+    return value
 
 
 def _enum(allowed: tuple[str, ...]):
@@ -107,7 +109,7 @@ def _city(text: str) -> str:
 
 def _json(text: str):
     try:
-        return json.loads(text, parse_float=Fraction)
+        return parse_json(text)
     except ValueError:
         raise _Bad from None
 
@@ -137,10 +139,8 @@ def _year_map(text: str) -> dict[int, int]:
         raise _Bad
     out: dict[int, int] = {}
     for key, count in value.items():
-        try:
-            year = int(key) if key.strip().isdigit() else None
-        except ValueError:
-            raise _Bad from None
+        # as kb/profile.py reads a year key: four decimal digits of any script
+        year = int(ascii_digits(key.strip())) if key.strip().isdecimal() and len(key.strip()) == 4 else None
         if year not in _YEARS or year in out:
             raise _Bad
         if count is not None:
@@ -250,7 +250,7 @@ class Column:
 
 
 # a year map as this project writes it ({"2022": 5, "2023": 7}); anything else takes the slow path
-_YEAR_MAP = re.compile(r'\{(?:"\d{4}": \d{1,15}(?:, (?=")|(?=\})))*\}')
+_YEAR_MAP = re.compile(r'\{(?:"[0-9]{4}": [0-9]{1,15}(?:, (?=")|(?=\})))*\}')
 _PUNCTUATION = str.maketrans('{}":,', "     ")
 
 
@@ -331,22 +331,31 @@ def _gather(col: Column, fill, dtype=object) -> tuple[np.ndarray, np.ndarray]:
     return table[col.codes], known
 
 
+def _int_table(values: list[int]) -> np.ndarray:
+    if max(abs(x) for x in values) < 2 ** 62:
+        return np.asarray(values, dtype=np.int64)
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table
+
+
 def _num(col: Column) -> Num:
-    den = 1
-    for v, ok in zip(col.values, col.ok):
-        if ok and v is not None and v.denominator != 1:
-            den = lcm(den, v.denominator)
-    if den == 1:
-        nums = [v.numerator if ok and v is not None else 0 for v, ok in zip(col.values, col.ok)] + [0]
-    else:
-        nums = [v.numerator * (den // v.denominator) if ok and v is not None else 0
-                for v, ok in zip(col.values, col.ok)] + [0]
-    big = max(abs(x) for x in nums) >= 2 ** 62
-    table = np.empty(len(nums), dtype=object) if big else np.asarray(nums, dtype=np.int64)
-    if big:
-        table[:] = nums
+    """Numerators over one common denominator while it stays small; past that,
+    a denominator per row (kb.vectorized compares num * q with den * p either
+    way). A common denominator of thousands of distinct fractions (1/p for
+    every prime p) grows with their count, and memory with its square."""
+    values = [v if ok and v is not None else 0 for v, ok in zip(col.values, col.ok)] + [0]
     known = col.present() & np.append(col.ok, False)[col.codes]
-    return Num(table[col.codes], den, known)
+    den = 1
+    for v in values:
+        if v.denominator != 1:
+            den = lcm(den, v.denominator)
+            if den >= 2 ** 62:
+                nums = _int_table([v.numerator for v in values])
+                dens = _int_table([v.denominator for v in values])
+                return Num(nums[col.codes], dens[col.codes], known)
+    nums = [v.numerator if den == 1 else v.numerator * (den // v.denominator) for v in values]
+    return Num(_int_table(nums)[col.codes], den, known)
 
 
 def _records_long(col: Column, names: tuple[str, ...]) -> Records:
@@ -519,6 +528,7 @@ class Reader:
 # -- reading the input ---------------------------------------------------------
 
 def _header(path: Path) -> list[str]:
+    check_regular(path, "CSV file")
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             header = next(csv.reader(f), None)
@@ -544,42 +554,146 @@ def _header(path: Path) -> list[str]:
     return names
 
 
-def csv_chunks(path: Path, chunk_size: int, progress=None):
-    """(frame of cell texts, row numbers, skipped rows) per chunk of a CSV."""
-    names = _header(path)
-    skipped: list[int] = []
-    record = 0
+_MAX_CELL = 1 << 20   # characters; a larger cell is not a profile field
+
+
+def _records(path: Path):
+    """(record number, cells) after the header, with the csv module (pandas'
+    default dialect); the header is row 1. Lines pandas skips as blank (empty,
+    or only spaces and tabs) give no cells."""
+    record = 1
+    limit = csv.field_size_limit()
+    csv.field_size_limit(_MAX_CELL)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, on_bad_lines="warn",
-                                 chunksize=chunk_size, encoding="utf-8", header=0, names=names, engine="c")
-            while True:
-                try:
-                    frame = next(reader)
-                except StopIteration:
-                    break
-                new = []
-                for w in caught:
-                    m = re.match(r"Skipping line (\d+)", str(w.message))
-                    if m:
-                        new.append(int(m.group(1)))
-                caught.clear()
-                skipped.extend(new)
-                # good records are the rows 2, 3, … that pandas did not skip
-                rows = np.arange(record, record + len(frame), dtype=np.int64) + 2
-                for s in sorted(skipped):
-                    rows[rows >= s] += 1
-                record += len(frame)
-                if progress:
-                    progress.update(record, len(frame))
-                yield frame, rows, [(s, InputError(f"{path}:row {s}", None,
-                                                   "expected no more cells than the header has columns"))
-                                    for s in new]
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            for cells in reader:
+                record += 1
+                if not cells or (len(cells) == 1 and cells[0] and not cells[0].strip(" \t")):
+                    yield record, None
+                else:
+                    yield record, cells
+    except UnicodeDecodeError:
+        raise InputError(f"{path}:row {record + 1}", None, "expected a UTF-8 CSV file") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}:row {record + 1}", None, f"expected a well-formed CSV ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+@dataclass
+class _Layout:
+    """One pass of the csv module over a CSV whose rows all have the header's
+    width: the blank records pandas skips, and the first cell of the records
+    that open and close each chunk, to prove pandas reads the same records."""
+    blank: np.ndarray
+    cells: dict[int, tuple[int, str]]   # index among non-blank records -> (record number, first cell)
+    records: int
+
+
+def _layout(path: Path, width: int, chunk_size: int) -> _Layout | None:
+    """None as soon as a row has the wrong number of cells."""
+    blank, cells, seen, last = [], {}, 0, None
+    for record, row in _records(path):
+        if row is None:
+            blank.append(record)
+            continue
+        if len(row) != width:
+            return None
+        if seen % chunk_size in (0, chunk_size - 1):
+            cells[seen] = (record, row[0])
+        last = (record, row[0])
+        seen += 1
+    if last is not None:
+        cells[seen - 1] = last
+    return _Layout(np.asarray(blank, dtype=np.int64), cells, seen)
+
+
+def _next_rows(start: int, count: int, skipped: np.ndarray) -> np.ndarray:
+    """The next ``count`` record numbers from ``start`` that are not skipped."""
+    extra = 0
+    while True:
+        stop = start + count + extra
+        within = int(np.searchsorted(skipped, stop) - np.searchsorted(skipped, start))
+        if within == extra:
+            break
+        extra = within
+    rows = np.arange(start, stop, dtype=np.int64)
+    return rows[~np.isin(rows, skipped)] if extra else rows
+
+
+def csv_chunks(path: Path, chunk_size: int, progress=None):
+    """(frame of cell texts, row numbers, row errors) per chunk of a CSV.
+
+    pandas' C parser reads cells fast but pads a short row, skips a long one,
+    and takes an extra cell in the first data row for an index column, which
+    shifts every column. So the csv module first checks every row's width: a
+    file where all rows fit is read by pandas (each chunk checked to hold the
+    records it should); one with a misfit row is read by the csv module, each
+    misfit a row error naming its row."""
+    names = _header(path)
+    layout = _layout(path, len(names), chunk_size)
+    if layout is None:
+        yield from _csv_module_chunks(path, names, chunk_size, progress)
+        return
+    seen, next_record = 0, 2
+    try:
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, chunksize=chunk_size,
+                             encoding="utf-8", header=0, names=names, index_col=False, engine="c")
+        while True:
+            frame = next(reader, None)
+            if frame is None:
+                break
+            rows = _next_rows(next_record, len(frame), layout.blank)
+            for index in (seen, seen + len(frame) - 1):
+                expected = layout.cells.get(index)
+                if expected is not None and len(frame) and expected[1] != frame.iat[index - seen, 0]:
+                    raise InputError(f"{path}:row {expected[0]}", None, "expected a well-formed CSV (pandas and "
+                                     "the csv module read the rows around here differently; check the quoting)")
+            seen += len(frame)
+            next_record = int(rows[-1]) + 1 if rows.size else next_record
+            if progress:
+                progress.update(seen, len(frame))
+            yield frame, rows, []
     except UnicodeDecodeError:
         raise InputError(path, None, "expected a UTF-8 CSV file") from None
     except pd.errors.ParserError as exc:
         raise InputError(path, None, f"expected a well-formed CSV ({str(exc).strip()})") from None
+    if seen != layout.records:
+        raise InputError(path, None, "expected a well-formed CSV (pandas and the csv module count "
+                                     f"{seen} and {layout.records} rows; check the quoting)")
+
+
+def _csv_module_chunks(path: Path, names: list[str], chunk_size: int, progress=None):
+    """The same chunks, read by the csv module (slower; for files with misfit rows)."""
+    width = len(names)
+    rows, cells, errors, done = [], [], [], 0
+
+    def chunk():
+        columns = list(zip(*cells)) if cells else [()] * width
+        frame = pd.DataFrame({n: np.asarray(c, dtype=object) for n, c in zip(names, columns)}, dtype=object)
+        return frame, np.asarray(rows, dtype=np.int64), errors
+
+    for record, row in _records(path):
+        if row is None:
+            continue
+        done += 1
+        if len(row) != width:
+            errors.append((record, InputError(f"{path}:row {record}", None,
+                                              f"expected {width} cells as in the header row, got {len(row)}")))
+        else:
+            rows.append(record)
+            cells.append(row)
+        if len(cells) >= chunk_size:
+            if progress:
+                progress.update(done, len(cells))
+            yield chunk()
+            rows, cells, errors = [], [], []
+    if cells or errors:
+        if progress:
+            progress.update(done, len(cells))
+        yield chunk()
 
 
 def estimated_rows(path: Path) -> int:
@@ -592,7 +706,8 @@ def estimated_rows(path: Path) -> int:
 
 
 def profile_files(path: Path) -> list[Path]:
-    return sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and p.is_file())
+    # not only regular files: a pipe or a device named like a profile is reported, not skipped
+    return sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and not p.is_dir())
 
 
 def directory_chunks(path: Path, chunk_size: int, as_of: date | None, progress=None):
@@ -604,15 +719,20 @@ def directory_chunks(path: Path, chunk_size: int, as_of: date | None, progress=N
     for number, file in enumerate(files, 1):
         try:
             loaded = load_profile(file, as_of=as_of)
+            found = []
+            for entity in getattr(loaded, "entities", None) or [loaded]:
+                row = profile_row(entity)
+                if getattr(loaded, "entities", None):
+                    row["id"] = f"{loaded.id}/{entity.id}"
+                found.append(row)
         except InputError as exc:
             errors.append((number, exc))
             continue
-        for entity in getattr(loaded, "entities", None) or [loaded]:
-            row = profile_row(entity)
-            if getattr(loaded, "entities", None):
-                row["id"] = f"{loaded.id}/{entity.id}"
-            cells.append(row)
-            rows.append(number)
+        except Exception as exc:   # a reader's bug: still one file's error, not the whole run's
+            errors.append((number, InputError(file, None, f"unreadable ({exc.__class__.__name__}: {str(exc)[:80]})")))
+            continue
+        cells.extend(found)
+        rows.extend([number] * len(found))
         if len(cells) >= chunk_size or number == len(files):
             if progress:
                 progress.update(number, len(cells))
@@ -650,8 +770,9 @@ def _combine(codes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 class CsvOutput:
     def __init__(self, path: Path):
         self.path = path
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-        self.file = os.fdopen(fd, "wb")
+        self.staged = Staged()   # all or nothing, the umask's permissions (kb/outputs.py)
+        self.tmp = self.staged.path(path)
+        self.file = open(self.tmp, "wb")
         self.file.write((",".join(OUTPUT_COLUMNS) + "\n").encode())
 
     def write(self, ids: np.ndarray, results: list[tuple[str, dict]]) -> None:
@@ -671,12 +792,11 @@ class CsvOutput:
 
     def commit(self) -> None:
         self.file.close()
-        os.replace(self.tmp, self.path)
+        self.staged.commit()
 
     def abort(self) -> None:
         self.file.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        self.staged.abort()
 
 
 class ParquetOutput(CsvOutput):
@@ -686,8 +806,8 @@ class ParquetOutput(CsvOutput):
             raise InputError(path, None, "Parquet output needs pyarrow (pip install pyarrow); "
                                          "or write a .csv") from None
         self.path = path
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-        os.close(fd)
+        self.staged = Staged()
+        self.tmp = self.staged.path(path)
         self.writer = None
 
     def write(self, ids: np.ndarray, results: list[tuple[str, dict]]) -> None:
@@ -718,13 +838,14 @@ class ParquetOutput(CsvOutput):
             pq.write_table(pa.table({c: pa.array([], type=pa.string()) for c in OUTPUT_COLUMNS}), self.tmp)
         else:
             self.writer.close()
-        os.replace(self.tmp, self.path)
+        self.staged.commit()
 
     def abort(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        finally:
+            self.staged.abort()
 
 
 def output_for(path: Path):
@@ -801,8 +922,9 @@ def screen(kb, source: str | Path, out: str | Path, programs: list[str] | None =
         raise InputError(source, None, "no such file or directory")
     ids = kb.program_ids(programs)
     writer_class = output_for(out)
-    if not out.parent.exists():
-        raise InputError("--out", str(out), "the directory does not exist")
+    check_output(out)   # before the run, not after it
+    if not source.is_dir():
+        check_regular(source, "CSV file")   # a pipe would block, /dev/zero never end
     if out.exists() and out.resolve() == source.resolve():
         raise InputError("--out", str(out), "is the input file; expected another file name")
     started = time.monotonic()
