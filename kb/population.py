@@ -963,6 +963,10 @@ class _Block:
     def _repair(self) -> None:
         """Keep every 'never less than' pair: move the side a probe did not pin."""
         none = np.zeros(self.n, dtype=bool)
+        # only a probe's own figures are fixed; a figure held down by one pinned
+        # bound (and so pinned against raising) may go lower still for another
+        # (fulltime_qualified ≤ fulltime_service and ≤ college_or_mid_title)
+        by_probe = {k: v.copy() for k, v in self.pins.items()}
         for _ in range(4):
             changed = False
             for small, big in self.sp.le:
@@ -973,7 +977,7 @@ class _Block:
                 if not bad.any():
                     continue
                 changed = True
-                pin_a, pin_b = self.pins.get(small, none), self.pins.get(big, none)
+                pin_a, pin_b = by_probe.get(small, none), self.pins.get(big, none)
                 if (bad & pin_a & pin_b).any():
                     raise AssertionError(f"a probe pins both {small} and {big} inconsistently")
                 raise_b = bad & ~pin_b
