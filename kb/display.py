@@ -279,10 +279,11 @@ class PlanView:
                              "also serves": ", ".join(c.get("also_for", [])),
                              "原文": "\n".join(_words(kb.base.nodes.get(cid)) for cid in c["for"])})
         self.changes = table(rows, "Changes, and the conditions each one serves")
-        self.supply = table([{"program": s["program"], "field": x["field"], "the plan assumes": x["assumed"],
+        # missing data is unknown, never a value: the table says what it must be
+        self.supply = table([{"program": s["program"], "field": x["field"], "must be 须满足": x.get("needs") or "—",
                               "for": ", ".join(short(f) for f in x["for"])}
                              for s in p["steps"] for x in s["supply"]],
-                            "Data the profile does not give (the plan assumes a value that meets the text)")
+                            "Data the profile does not give: what it must be to meet the text")
         self.impossible = table([{"kind": x["kind"], "programs": ", ".join(x["programs"]),
                                   "entity": x.get("entity") or "", "why": x["why"],
                                   "instead": x.get("instead") or "", "hint": x.get("hint") or ""}

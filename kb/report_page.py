@@ -95,18 +95,25 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
     planned = Planner(kb, loaded, programs, **plan_options).run()
     p = planned.to_json()
     group = hasattr(loaded, "entities")
-    earliest = {}
+    earliest = {}   # (program, entity or None) → what the plan says of it
     for t in p["targets"]:
+        who = t.get("entity") if group else None
         if t.get("held"):
-            earliest[t["program"]] = f"held until {t['held_until']}" if t["held_until"] else "held"
-        else:
-            earliest[t["program"]] = t["earliest"] or "not reachable"
+            earliest[t["program"], who] = f"held until {t['held_until']}" if t["held_until"] else "held"
+        elif t["earliest"]:
+            earliest[t["program"], who] = t["earliest"]
+        if group:
+            for c in t.get("current", []):
+                if c["entity"] != t.get("entity"):
+                    earliest.setdefault((t["program"], c["entity"]),
+                                        f"→ {t['entity']} applies" if t.get("entity") else "not reachable")
     matrix, failures, unknowns, checklists = [], [], [], []
     for r in report.results:
         name = PROGRAMS[r.program]
         matrix.append({"program": r.program, "name": name, "entity": r.entity or "", "status": r.status,
                        "mark": STATUS_MARK[r.status], "failed": len(r.failed), "unknown": len(r.unknown),
-                       "evidence": len(r.evidence), "earliest": earliest.get(r.program, "")})
+                       "evidence": len(r.evidence),
+                       "earliest": earliest.get((r.program, r.entity), "not reachable")})
         for f in r.failed:
             node = kb.nodes[f.condition]
             failures.append({"program_name": name, "entity": r.entity or "", "label": f.citation.label(),

@@ -47,6 +47,12 @@ def is_yearly(name: str) -> bool:
     return name in YEARLY_PERFORMANCE
 
 
+def is_year_count(name: str) -> bool:
+    """Is the field one year's count of a series (performance.smes_served_by_year.2025)?"""
+    parts = name.split(".")
+    return parts[:2] == ["performance", "smes_served_by_year"] and len(parts) == 3 and parts[2].isdigit()
+
+
 def _check_month(month: int) -> int:
     if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
         raise ValueError(f"a month 1..12, got {month!r}")

@@ -152,7 +152,7 @@ class Planner(Readback):
             mine = [t for t in self.targets if assignment.get(t) == entity.id]
             if not mine:
                 continue
-            changes, _, _ = self._entity_changes(entity.id, solution)
+            changes, supplies, _ = self._entity_changes(entity.id, solution)
             held = held_designations(entity)
             order = self._order(mine, dated, entity.id, relations)
             when: dict[str, date] = {}
@@ -164,6 +164,14 @@ class Planner(Readback):
                     call = calls.yearly_call(self.as_of, self.call_month)
                     why.append({"kind": "yearly", "fields": yearly, "year": calls.first_full_year(self.as_of),
                                 "call": call})
+                    day = max(day, call)
+                # a year's count (近两年…持续增长) is known only once the year is over
+                years = sorted({int(su["field"].rsplit(".", 1)[1]) for su in supplies
+                                if calls.is_year_count(su["field"]) and any(p == t for p, _ in su["serves"])})
+                if years and years[-1] >= calls.first_full_year(self.as_of):
+                    call = calls.call_on_or_after(date(years[-1] + 1, 1, 1), self.call_month)
+                    why.append({"kind": "year_count", "fields": [f"performance.smes_served_by_year.{y}" for y in years],
+                                "year": years[-1], "call": call})
                     day = max(day, call)
                 for e in relations:
                     if e.target == t and e.source in when and e.source not in held:

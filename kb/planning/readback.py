@@ -137,7 +137,13 @@ class Readback:
 
     def _call_json(self, c: dict) -> dict:
         out = {"kind": c["kind"], "call": c["call"].isoformat()}
-        if c["kind"] == "yearly":
+        if c["kind"] == "year_count":
+            out["fields"] = c["fields"]
+            out["year"] = c["year"]
+            out["why"] = (f"the {c['year']} count ({c['fields'][-1]}) is known only once {c['year']} is over, so "
+                          f"the earliest call that can show it is the one of {c['call'].year} (assumed "
+                          f"{c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice)")
+        elif c["kind"] == "yearly":
             out["fields"] = c["fields"]
             out["year"] = c["year"]
             out["why"] = (f"{', '.join(c['fields'])} count a whole year (the last full year before the "

@@ -24,6 +24,16 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
+def _short_id(condition: str) -> str:
+    """The end of a condition id that tells it apart: a numbered item keeps its parent
+    (functions/policy/1, not a bare 1)."""
+    parts = condition.split("/")[1:]
+    keep = 1
+    while keep < len(parts) and parts[-keep].isdigit():
+        keep += 1
+    return "/".join(parts[-keep:])
+
+
 def _secs(value) -> str:
     return f"{fmt(Fraction(str(value)))} s" if value is not None else "the time limit"
 
@@ -127,8 +137,8 @@ def plan_text(p: Plan) -> str:
         prepare = [e for e in s["evidence"] if not e.get("attest")]
         if prepare:
             lines.append(f"     prepare evidence for {len(prepare)} qualitative conditions: "
-                         + ", ".join(f"{Citation(**e['citation']).label()} {e['condition'].rsplit('/', 1)[-1]}"
-                                     for e in prepare))
+                         + ", ".join(dict.fromkeys(f"{Citation(**e['citation']).label()} {_short_id(e['condition'])}"
+                                                   for e in prepare)))
         if not s["changes"] and not s["supply"] and not s["waits"] and not remedies:
             lines.append("     no change needed")
     for c in p.cycles:
