@@ -55,6 +55,10 @@ SWITCH_KEYS = {"id", "kind", "switch", "cases", "quote", "gloss", "interpretatio
                "clause", "program", "continued_by", "continues"}
 
 
+class NotInForce(InputError):
+    """A date for which the document has no text in force (only a draft, or not yet published)."""
+
+
 @dataclass(frozen=True)
 class Day:
     """A date known to the day, or only to the year (lo .. hi)."""
@@ -185,7 +189,8 @@ class Versions:
             head = self.raw_current().get("document") or {}
             self.add(Version(document=doc_id, id=CURRENT, status=head.get("status") or "in_force",
                              official=True, current=True, meta={"title": head.get("title")},
-                             legal_basis=list(head.get("legal_basis") or [])))
+                             legal_basis=list(head.get("legal_basis") or []),
+                             published=parse_day(head.get("published"), str(self.encoding), "document.published")))
 
     def add(self, version: Version) -> None:
         if version.id in self.by_id or (version.id == CURRENT and not version.current):
@@ -235,9 +240,24 @@ class Versions:
         return None
 
     def in_force_on(self, day: date) -> Version:
+        """The version in force on ``day``. A draft (or any text never in force)
+        is never chosen by a date, only by its id: a date that finds no text in
+        force is an error naming why (NotInForce), never a guess."""
         dated = [v for v in self.by_id.values() if v.status != "draft" and v.in_force_from]
-        if not dated:   # nothing to choose by: the current text stands
-            return self.current
+        if not dated:   # nothing to choose by: the current text stands, if it was ever in force
+            cur = self.current
+            if cur.status == "draft":
+                title = cur.meta.get("title") or ""
+                kind = "a draft for comment (征求意见稿)" if "征求意见稿" in title else "a draft"
+                raise NotInForce(f"{self.doc_id}@{day}", None,
+                                 f"no text of this document was in force that day: its only text is {kind}, "
+                                 f"never in force; a draft is applied only when named by its id "
+                                 f"({self.doc_id}@{cur.id})")
+            if cur.published and day < cur.published.lo:
+                raise NotInForce(f"{self.doc_id}@{day}", None,
+                                 f"no text of this document was in force that day: its only text "
+                                 f"({cur.status}) was published {cur.published.text}")
+            return cur
         sure, maybe = [], []
         for v in dated:
             start, end = v.in_force_from, self.until(v)
@@ -625,10 +645,19 @@ def choose(kb, versions: dict[str, Any] | None, as_of: date | None) -> tuple[lis
     if as_of is not None:
         for doc in docs:
             wanted.setdefault(doc.id, as_of)
+    named = {document_of_program(kb.facts_dir, name) for name in versions or {}}
     chosen: dict[str, Version] = {}
     for doc_id, key in wanted.items():
         registry = Versions(kb.facts_dir, doc_id)
-        v = registry.get(key)
+        try:
+            v = registry.get(key)
+        except NotInForce:
+            if doc_id in named:
+                raise
+            # one date for every document: a document with no text in force that day keeps
+            # its current text, whose status (draft) every output states; naming it with a
+            # date (DOC@DAY) is an error instead
+            v = registry.current
         chosen[doc_id] = v
         if not v.current:
             text = load_text(registry, v, kb.settings, known_fields(), set(kb.functions))

@@ -76,13 +76,48 @@ def test_as_of_says_when_it_cannot_pick(day, words):
         Versions(FACTS, BJ).in_force_on(day)
 
 
-def test_a_draft_is_never_in_force_and_undated_documents_keep_their_text():
-    # Chengdu: the current text is a draft for comment (征求意见稿); the revision is illustrative
+def test_a_draft_is_never_chosen_by_a_date():
+    # Chengdu: the current text is a draft for comment (征求意见稿, 成都 title), never in force; the
+    # revision is illustrative. A date finds no text in force: an error naming why, not the draft.
     versions = Versions(FACTS, CD)
     assert versions.get("current").status == "draft"
-    assert versions.in_force_on(date(2024, 6, 30)) is versions.current
+    with pytest.raises(InputError, match="never in force.*named by its id"):
+        versions.in_force_on(date(2024, 6, 30))
+    assert versions.get("current") is versions.current      # by its id it is applied
     illustrative = versions.get("illustrative-building-area")
     assert illustrative.official is False and "ILLUSTRATIVE" in illustrative.meta["label"]
+
+
+@pytest.mark.parametrize("day,ok", [
+    (date(2017, 11, 30), False),   # 贵阳 (试行): published 2017-12-01, undated otherwise
+    (date(2017, 12, 1), True),
+])
+def test_an_undated_trial_text_is_in_force_from_its_publication(day, ok):
+    versions = Versions(FACTS, "guiyang.sme-service-platform")
+    if ok:
+        assert versions.in_force_on(day) is versions.current and versions.current.status == "trial"
+    else:
+        with pytest.raises(InputError, match="published 2017-12-01"):
+            versions.in_force_on(day)
+
+
+def test_cli_refuses_a_draft_named_by_date(capsys):
+    from kb.cli import main
+    org = str(FACTS / "organizations" / "cd-tianfu-startup-base.yaml")
+    for argv in (["check", org, "--version", "chengdu.base@2024-06-30"],
+                 ["diff", "chengdu.base@2024-06-30", "@illustrative-building-area"],
+                 ["lint", "chengdu.base@2024-06-30"]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "征求意见稿" in err and "never in force" in err and err.count("\n") == 1
+    # by id the draft applies, and the output says so (table and JSON)
+    assert main(["check", org, "--version", "chengdu.base@current"]) in (0, 1)
+    assert "draft for comment (征求意见稿)" in capsys.readouterr().out
+    main(["check", org, "--version", "chengdu.base@current", "--json"])
+    import json
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert {(r["version"], r["text_status"]) for r in results if r["program"].startswith("chengdu")} \
+        == {(f"{CD}@current", "draft")}
 
 
 def test_references():
@@ -108,7 +143,8 @@ def test_default_knowledge_base_is_the_current_text():
 def test_as_of_builds_the_base_in_force_that_day():
     kb = KnowledgeBase(FACTS, as_of=date(2018, 6, 30))
     assert kb.versions[BJ].id == "2017"
-    assert kb.versions[CD].current            # nothing dated to choose from
+    # one date for every document: Chengdu has no text in force; it keeps its draft, stated as a draft
+    assert kb.versions[CD].current and kb.versions[CD].status == "draft"
     assert kb.nodes["beijing.platform/legal_person"].strength == "mandatory"
     assert kb.with_switches(yiban_scope="whole_clause").versions[BJ].id == "2017"
 
