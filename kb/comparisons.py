@@ -14,9 +14,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import struct
-import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 from kb.catalogue import describe, figures, is_function_list, leaf_figure, load_catalogue
 from kb.errors import InputError
+from kb.outputs import atomic_files, check_output
 from kb.model import LEAF_KINDS, PROGRAMS, Node
 from kb.relations import SHORT, SYMBOL, Logic, Relation, condition_relations, marks, program_relations
 
@@ -497,34 +496,14 @@ def readme(rels, prels, findings, switches: str, digest: str) -> str:
 
 
 def check_target(directory: str | Path) -> Path:
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError(str(target), None, "expected a directory for --write")
-    return target
+    return check_output(directory, "--write", directory=True)
 
 
 def write(files: dict[str, bytes], directory: str | Path) -> list[str]:
-    """Write every file or none: each goes to a temporary file first and is
-    renamed into place only once all are written."""
+    """Write every file or none (kb/outputs.py: temporary files renamed once all are written)."""
     target = check_target(directory)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(target), None, f"cannot create the directory ({exc.strerror})") from None
-    staged = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
-            staged.append((tmp, target / name))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o666 & ~umask)    # mkstemp's 0600 is for secrets, not reports
-    except OSError as exc:
-        for tmp, _ in staged:
-            os.unlink(tmp)
-        raise InputError(str(target), None, f"cannot write ({exc.strerror})") from None
-    for tmp, final in staged:
-        os.replace(tmp, final)
-    return [str(final) for _, final in staged]
+    return [str(p) for p in atomic_files((target / name, data) for name, data in files.items())]

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from kb.errors import InputError
+from kb.outputs import Staged, check_output
 from kb.graph import EDGE_TYPES, Edge, cycles, edges_of, node_link
 
 FILES = {"png": "program-graph.png", "html": "program-graph.html",
@@ -493,38 +492,20 @@ def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_all(g: nx.MultiDiGraph, directory: str | Path) -> list[Path]:
-    """Write the four files; each is written to a temporary file first and all
-    are renamed only once every one succeeded, so a failure leaves no file."""
-    directory = Path(directory)
+    """Write the four files, every one or none (kb/outputs.py)."""
+    directory = check_output(directory, "--write", directory=True)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(directory), None, f"expected a writable directory ({exc.strerror})") from None
-    if not directory.is_dir():
-        raise InputError(str(directory), None, "expected a directory")
-    temps: dict[str, Path] = {}
-    try:
-        for kind, name in FILES.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
-            os.close(fd)
-            temps[kind] = Path(tmp)
-        draw_png(g, temps["png"])
-        temps["html"].write_text(html_page(g), encoding="utf-8")
-        nx.write_graphml(graphml_graph(g), temps["graphml"], encoding="utf-8")
-        temps["json"].write_text(json.dumps(node_link(g), ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
-    except OSError as exc:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise InputError(str(directory), None, f"expected a writable directory ({exc.strerror})") from None
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    out = []
-    for kind, tmp in temps.items():
-        target = directory / FILES[kind]
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        out.append(target)
-    return out
+    with Staged() as staged:
+        temps = {kind: staged.path(directory / name) for kind, name in FILES.items()}
+        try:
+            draw_png(g, temps["png"])
+            temps["html"].write_text(html_page(g), encoding="utf-8")
+            nx.write_graphml(graphml_graph(g), temps["graphml"], encoding="utf-8")
+            temps["json"].write_text(json.dumps(node_link(g), ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+        except OSError as exc:
+            raise InputError(str(directory), None, f"expected a writable directory ({exc.strerror})") from None
+    return [directory / FILES[kind] for kind in FILES]

@@ -130,13 +130,16 @@ def atomic_write(path: str | Path, data: bytes | str | Callable) -> Path:
     callable given the open text file (UTF-8, newline="")."""
     with Staged() as staged:
         tmp = staged.path(path)
-        if callable(data):
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                data(f)
-        elif isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8")
-        else:
-            tmp.write_bytes(data)
+        try:
+            if callable(data):
+                with open(tmp, "w", encoding="utf-8", newline="") as f:
+                    data(f)
+            elif isinstance(data, str):
+                tmp.write_text(data, encoding="utf-8")
+            else:
+                tmp.write_bytes(data)
+        except OSError as exc:   # a full disk, a quota: the user's to fix, not a bug
+            raise InputError(str(path), None, f"cannot write ({exc.strerror or exc.__class__.__name__})") from None
     return Path(path)
 
 
@@ -145,6 +148,9 @@ def atomic_files(files: Iterable[tuple[str | Path, bytes]]) -> list[Path]:
     targets = []
     with Staged() as staged:
         for path, data in files:
-            staged.path(path).write_bytes(data)
+            try:
+                staged.path(path).write_bytes(data)
+            except OSError as exc:
+                raise InputError(str(path), None, f"cannot write ({exc.strerror or exc.__class__.__name__})") from None
             targets.append(Path(path))
     return targets
