@@ -219,28 +219,48 @@ def coverage(kb) -> list[dict[str, Any]]:
 
 def _short(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
 
 
 def coverage_text(rows: list[dict[str, Any]]) -> str:
+    """Per document: a table of the clauses bearing on eligibility, then the switches."""
     lines = []
     for r in rows:
         classes = ", ".join(f"{k} {v}" for k, v in sorted(r["by_class"].items()))
         lines.append(f"{r['document']}  {r['title']}")
-        lines.append(f"  articles {r['articles']} ({classes}); clauses bearing on eligibility {r['units']}: "
-                     f"encoded {r['encoded']}, partly {r['partly']}, not encoded {len(r['not_encoded'])}")
+        lines.append(f"  articles {r['articles']} ({classes}); top-level conditions {r['conditions']}, "
+                     f"nodes {r['nodes']}, interpretations {r['interpretations']}")
+        lines.append(f"  clauses bearing on eligibility {r['units']}: encoded {r['encoded']}, "
+                     f"partly {r['partly']}, not encoded {len(r['not_encoded'])}")
+        width = max([_width(u["label"]) for u in r["clauses"]] + [6]) + 2
+        lines.append(f"  {_pad('clause', width)}{_pad('status', 13)}{_pad('read by', 44)}not encoded")
         for u in r["clauses"]:
-            if u["status"] == ENCODED:
-                continue
-            lines.append(f"    {u['label']:<16} {u['status']}")
-            for item in u["not_encoded"]:
-                lines.append(f"      - {_short(item['what'])}: {_short(item['why'], 100)}")
-        lines.append(f"  top-level conditions {r['conditions']}, nodes {r['nodes']}, "
-                     f"interpretations {r['interpretations']}")
-        for s in r["switches"]:
-            nothing = " (imposes nothing)" if s["default_imposes_nothing"] else ""
-            chosen = f", in use {s['in_use']}" if s["in_use"] != s["default"] else ""
-            lines.append(f"  switch {s['switch']}: default {s['default']}{nothing}{chosen} — "
-                         f"{', '.join(s['conditions']) or '-'}")
+            read = ", ".join(c.split("/", 1)[-1] for c in u["conditions"]) or \
+                ", ".join(u["exceptions"]) or ("validity_years" if u["validity_years"] else "-")
+            if u["through"]:
+                read = f"(via {u['through']}) {read}"
+            missing = "; ".join(_short(e["what"], 28) for e in u["not_encoded"]) or "-"
+            lines.append(f"  {_pad(u['label'], width)}{_pad(u['status'], 13)}{_pad(_short(read, 42), 44)}{missing}")
+        lines.append("  switches (default; * = the default imposes nothing):")
+        for sw in r["switches"]:
+            nothing = "*" if sw["default_imposes_nothing"] else ""
+            chosen = f", in use {sw['in_use']}" if sw["in_use"] != sw["default"] else ""
+            lines.append(f"    {sw['switch']} = {sw['default']}{nothing}{chosen}: {', '.join(sw['conditions']) or '-'}")
         lines.append("")
     return "\n".join(lines).rstrip()
