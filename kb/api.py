@@ -271,6 +271,22 @@ class KB:
         frame["discretion"] = frame["discretion"].map(lambda xs: dict(x.partition("=")[::2] for x in xs))
         return Screening(frame, kb=self, summary=summary)
 
+    def sweep(self, program: str, condition: str, values: list, population: pd.DataFrame | str | Path) -> Table:
+        """敏感性分析: how many organizations qualify, fail or stay undetermined as one
+        figure of a program takes each of ``values`` (kb.sweep; vectorized, as screen)."""
+        from kb.sweep import sweep
+        with tempfile.TemporaryDirectory(prefix="regkb-") as tmp:
+            source = Path(population) if not isinstance(population, pd.DataFrame) else Path(tmp) / "population.csv"
+            if isinstance(population, pd.DataFrame):
+                population.to_csv(source, index=False)
+            result = sweep(self.base, program, condition, [str(v) for v in values], source, progress=False)
+        rows = [{"取值 value": p.to_json()["value"], "符合 qualifies": p.counts["qualifies"],
+                 "不符合 fails": p.counts["fails"], "待定 undetermined": p.counts["undetermined"],
+                 "新增符合 gained": len(p.gained), "不再符合 lost": len(p.lost),
+                 "条文 the text": "✔" if p.value == result.current else ""} for p in result.points]
+        return table(rows, f"{program} {result.label}「{result.quote or ''}」",
+                     f"{result.organizations:,} organizations; the text's figure is {result.to_json()['current']}.")
+
     def impact(self, old: str, new: str, population: pd.DataFrame, explain: int = 6) -> Impact:
         """Who a revision flips: every organization screened under both versions
         (vectorized), and the first ``explain`` flips re-checked with the Datalog
