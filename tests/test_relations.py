@@ -88,9 +88,11 @@ def test_成都第四条六_近3年_dominates_北京平台第五条二_近两年
     assert_relation(lg, "chengdu.platform/served_growth", "beijing.platform/served_growth", "dominates")
 
 
-def test_成都基地第七条_不少于4种_dominates_北京基地第七条_至少三项(logic):
-    # the two lists share 7 of their 8 functions: any 4 of 成都's include 3 of 北京's
-    assert_relation(logic, "chengdu.base/functions", "beijing.base/functions", "dominates")
+def test_成都基地第七条_不少于4种_incomparable_北京基地第七条_至少三项(logic):
+    # the two lists share 7 of their 8 functions, so any 4 of 成都's name 3 of 北京's; but each
+    # 北京 clause also names a capability of its own (（一）专家辅导能力, （四）对入驻企业开展投资业务,
+    # （五）为大学毕业生提供见习岗位 …), so a base meeting 成都's four may still lack 北京's three
+    assert_relation(logic, "chengdu.base/functions", "beijing.base/functions", "incomparable")
 
 
 def test_成都基地第七条_不少于4种_dominates_北京平台第六条_至少三项(logic):
