@@ -43,6 +43,8 @@ class Unit:
     not_encoded: list[dict[str, str]] = field(default_factory=list)
     switches: list[str] = field(default_factory=list)
     through: str | None = None        # read by the conditions of the article, not its own
+    quoted: list[str] = field(default_factory=list)   # words of it some node or exception quotes
+    unquoted: list[str] = field(default_factory=list)  # phrases no node quotes nor not_encoded lists
 
     @property
     def read(self) -> bool:
@@ -59,7 +61,7 @@ class Unit:
                 "class": self.cls, "status": self.status,
                 "conditions": [nid for nid, _ in self.nodes], "exceptions": self.exceptions,
                 "validity_years": self.validity, "not_encoded": self.not_encoded,
-                "switches": self.switches, "through": self.through}
+                "switches": self.switches, "through": self.through, "unquoted": self.unquoted}
 
 
 def _label(number: int, clause: int | None, part: str | None) -> str:
@@ -117,6 +119,8 @@ def units(data: dict) -> list[Unit]:
         u = by_key.get(key)
         if u is None:
             continue
+        if node.get("quote"):
+            u.quoted.append(node["quote"])
         # a top-level node, or a child citing a clause of its own (第六条's functions)
         if (not chain or node.get("clause") is not None) and not any(i == nid for i, _ in u.nodes):
             u.nodes.append((nid, node))
@@ -127,6 +131,13 @@ def units(data: dict) -> list[Unit]:
             if name not in u.switches:
                 u.switches.append(name)
     _through_the_article(out, data)
+    for art in data.get("articles") or []:
+        for e in art.get("exceptions") or []:
+            u = by_key.get((art.get("number"), None, None))
+            if u is not None and isinstance(e, dict) and e.get("quote"):
+                u.quoted.append(e["quote"])
+    for u in out:
+        u.unquoted = _unquoted(u, data)
     keep = []
     for u in out:
         has_clauses = u.clause is None and any(v.article == u.article and v is not u and
@@ -136,6 +147,36 @@ def units(data: dict) -> list[Unit]:
         if u.cls == "eligibility" or u.read or u.not_encoded or BEARING.search(u.text):
             keep.append(u)
     return keep
+
+
+PUNCT = re.compile(r"[，。；、：,;:.“”\"!?！？\s]+")
+LABEL = re.compile(r"^(?:第[一二三四五六七八九十百\d]+条|[（(][一二三四五六七八九十]+[）)])\s*")
+
+
+def _unquoted(u: Unit, data: dict) -> list[str]:
+    """The phrases of a unit that no node quotes and no not_encoded entry names:
+    words the encoding may have dropped, for the reviewer to look at (a
+    definition of a function, a heading, or a requirement lost)."""
+    if not u.read and not u.not_encoded:
+        return []
+    text = u.text
+    if u.clause is None and u.part is None:       # an article's own words around its list
+        art = next((a for a in data.get("articles") or [] if a.get("number") == u.article), {})
+        for cl in art.get("clauses") or []:
+            if isinstance(cl, dict) and cl.get("text"):
+                text = text.replace(cl["text"].strip(), "")
+    covered = u.quoted + [e.get("what", "") for e in u.not_encoded if isinstance(e, dict)]
+    if u.through:
+        return []
+    for q in sorted((q for q in covered if q), key=len, reverse=True):
+        text = text.replace(q, "，")
+    out = []
+    for line in text.splitlines():
+        for phrase in PUNCT.split(LABEL.sub("", line.strip())):
+            phrase = LABEL.sub("", phrase.strip("（）() "))
+            if sum(1 for ch in phrase if "\u4e00" <= ch <= "\u9fff") >= 4:
+                out.append(phrase)
+    return out
 
 
 def _through_the_article(out: list[Unit], data: dict) -> None:

@@ -283,6 +283,7 @@ def _row(text, key, status, tops, raw) -> dict[str, Any] | None:
             "status": STATUS.get(u.status) if u else None,
             "through": u.through if u else None,
             "validity": u.validity if u else {},
+            "unquoted": u.unquoted if u else [],
             "not_encoded": [e for e in (u.not_encoded if u else raw.get("not_encoded") or [])
                             if not any(e in c["not_encoded"] for c in conditions)]}
 

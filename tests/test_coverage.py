@@ -130,3 +130,15 @@ def test_coverage_json_names_partly_encoded_words(kb):
     u = next(u for u in row["clauses"] if u["label"] == "第二十七条")
     assert any("重新申报" in e["what"] for e in u["not_encoded"])
     assert set(row) >= {"units", "encoded", "partly", "not_encoded", "partly_encoded", "switches"}
+
+
+def test_words_no_node_quotes_are_named():
+    # 北京平台 第五条（七）: drop the satisfaction node and its words 企业用户满意度不低于90% are unquoted
+    data = data_of(BJ)
+    assert unit(data, "第五条（七）").unquoted == []
+    conds = clause(data, 5, 7)["conditions"]
+    clause(data, 5, 7)["conditions"] = [c for c in conds if c.get("id") != "beijing.platform/satisfaction"]
+    assert unit(data, "第五条（七）").unquoted == ["企业用户满意度不低于90%"]
+    # listed as not encoded, the words are accounted for
+    clause(data, 5, 7)["not_encoded"] = [{"what": "企业用户满意度不低于90%", "why": "test"}]
+    assert unit(data, "第五条（七）").unquoted == []
