@@ -15,6 +15,9 @@ def add_arguments(p) -> None:
     p.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2, no output)")
     p.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help="rows held in memory at a time (default 100000)")
+    p.add_argument("--summary", action="store_true",
+                   help="also list, per program, the conditions that exclude the most organizations "
+                        "(alone and together), with their clauses")
 
 
 def run(args) -> str:
@@ -23,6 +26,11 @@ def run(args) -> str:
     kb = knowledge_base(args)
     summary = screen(kb, args.input, args.out, programs=args.program, strict=args.strict,
                      chunk_size=args.chunk_size or DEFAULT_CHUNK, as_of=parse_date(args.as_of))
+    why = None
+    if getattr(args, "summary", False):
+        from kb import screen_summary
+        why = screen_summary.summarize(kb, args.out, kb.program_ids(args.program))
     if args.json:
-        return json.dumps({"output": args.out, **summary.to_json()}, ensure_ascii=False, indent=2)
-    return summary.text(args.out)
+        extra = {"why": screen_summary.to_json(why)} if why is not None else {}
+        return json.dumps({"output": args.out, **summary.to_json(), **extra}, ensure_ascii=False, indent=2)
+    return summary.text(args.out) + (screen_summary.text(why) if why is not None else "")
