@@ -210,9 +210,11 @@ class Planner(Readback):
                     self.held[t] = (e.id, until)
         exclusive = self._exclusive()
         floors: dict[tuple, tuple] = {}
+        more = None
         # a later date can change what the solution needs (a growth window
         # moves), so solve again on the dates the calls give until they settle
         for _ in range(3):
+            more = None
             dated = {(t, e.id): self.target(t, e, floors.get((t, e.id)))
                      for t in self.targets for e in self.entities}
             unreachable, feasible = self._reachable(dated)
@@ -229,7 +231,7 @@ class Planner(Readback):
         assignment = solution["assignment"]
         if solution["model"] is not None:
             # say why each date is a call, from the solution finally chosen
-            final = self._call_floors(assignment, solution, dated)
+            final = more if more is not None else self._call_floors(assignment, solution, dated)
             for k, tg in dated.items():
                 tg.calls = final[k][1] if k in final else []
         for t in self.targets:
@@ -286,7 +288,15 @@ class Planner(Readback):
 
     def _feasible(self, model: EntityModel, program: str, day: date) -> list[str]:
         """Can this entity qualify on ``day`` whatever it changes? If not, the
-        top-level conditions that cannot hold together (an unsat core)."""
+        top-level conditions that cannot hold together (an unsat core). Asked
+        again when the dates move; the answer for an unmoved date is kept."""
+        key = (model.tag, program, day)
+        memo = self.__dict__.setdefault("_feasible_memo", {})
+        if key not in memo:
+            memo[key] = self._feasible_now(model, program, day)
+        return memo[key]
+
+    def _feasible_now(self, model: EntityModel, program: str, day: date) -> list[str]:
         prog = self.kb.programs[program]
         tracks = []
         solver = z3.Solver(ctx=self.ctx)
@@ -393,7 +403,7 @@ class Planner(Readback):
                 break
             if status == z3.unknown:
                 self.budget.cut("fewest changes")
-                model = self._best_so_far(opt)
+                model = self._best_so_far(opt, hard)
                 break
             # targets each reachable but not together: drop the last, say so
             remaining = [t for t in self.targets if t not in dropped and any(tt == t for tt, _ in choose)]
@@ -411,14 +421,17 @@ class Planner(Readback):
         return {"assignment": assignment, "model": model, "dropped": dropped, "choose": choose}
 
     @staticmethod
-    def _best_so_far(opt):
-        """The best model the optimiser holds when the time limit stops it (it
-        meets every hard constraint; it may not be minimal), or None."""
+    def _best_so_far(opt, hard: list):
+        """The best model the optimiser holds when the time limit stops it, or
+        None: kept only if it meets every hard constraint (it may not be minimal)."""
         try:
             model = opt.model()
         except z3.Z3Exception:
             return None
-        return model if len(model) else None
+        if not len(model):
+            return None
+        ok = all(z3.is_true(model.eval(c, model_completion=True)) for c in hard)
+        return model if ok else None
 
     def _smallest_amounts(self, hard: list, choose: dict, dropped: list[str], first):
         ctx = self.ctx
@@ -444,5 +457,5 @@ class Planner(Readback):
             return opt.model()
         if status == z3.unknown:
             self.budget.cut("smallest amounts")
-            return self._best_so_far(opt)
+            return self._best_so_far(opt, hard)
         return None

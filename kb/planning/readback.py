@@ -22,6 +22,12 @@ class Readback:
     def _entity_changes(self, eid: str, solution: dict) -> tuple[list[dict], list[dict], list[dict]]:
         """(changes, supplies, remedies) of one entity in the solution, each with
         the top-level conditions it serves (reverting it breaks them)."""
+        memo = solution.setdefault("_changes", {})   # read once per solution: substitution is slow
+        if eid not in memo:
+            memo[eid] = self._read_changes(eid, solution)
+        return memo[eid]
+
+    def _read_changes(self, eid: str, solution: dict) -> tuple[list[dict], list[dict], list[dict]]:
         zm = solution["model"]
         em = self.models[eid]
         if zm is None:
