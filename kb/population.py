@@ -57,8 +57,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -200,16 +198,8 @@ def to_frame(profiles: Iterable) -> pd.DataFrame:
 
 
 def _atomic_write(path: Path, write) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from kb.outputs import atomic_write   # the one writer: all or nothing, the umask's permissions
+    atomic_write(path, write)
 
 
 def write_csv(profiles: Iterable, path: str | Path) -> None:
@@ -229,9 +219,23 @@ def read_population(path: str | Path, as_of: date | None = None) -> list:
             loaded = load_profile(file, as_of=as_of)
             out.extend(getattr(loaded, "entities", None) or [loaded])
         return out
+    from kb.inputs import check_regular
+    check_regular(path, "CSV file or directory")   # a pipe would block, /dev/zero never end
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            return [profile_from_row(row, str(path), i, as_of) for i, row in enumerate(csv.DictReader(f), 2)]
+            reader = csv.reader(f)
+            header = next(reader, None) or []
+            out = []
+            for i, cells in enumerate(reader, 2):
+                if not cells:
+                    continue
+                if len(cells) != len(header):   # a padded or cut row would shift its cells silently
+                    raise InputError(f"{path}:row {i}", None,
+                                     f"expected {len(header)} cells as in the header row, got {len(cells)}")
+                out.append(profile_from_row(dict(zip(header, cells)), str(path), i, as_of))
+            return out
+    except csv.Error as exc:
+        raise InputError(path, None, f"expected a well-formed CSV ({exc})") from None
     except UnicodeDecodeError:
         raise InputError(path, None, "expected a UTF-8 CSV file") from None
     except OSError as exc:
