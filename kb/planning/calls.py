@@ -31,6 +31,8 @@ PROCESSING_MONTHS = 6     # assumed time from an application to the granted titl
 YEARLY_PERFORMANCE = {
     "performance.smes_served", "performance.smes_served_jjj", "performance.srdi_visits",
     "performance.public_welfare_activities", "performance.public_welfare_share",
+    # a stock, but taken at the end of last year: it too shows only after a year ends
+    "performance.resident_firms_prev_year_end",
 }
 YEARLY_SERVICE = {
     "firms_online", "firms_offline", "firm_visits", "firm_visits_all", "activities", "events_15plus",
