@@ -502,3 +502,32 @@ def test_cli_plan_bad_options(args, where):
     out = regkb("plan", str(ORGS / "bj-wangjing-platform.yaml"), *args)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"regkb: {where}") and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("day, call", [
+    (date(2024, 5, 1), date(2024, 5, 1)),     # the call day itself
+    (date(2024, 5, 2), date(2025, 5, 1)),     # a day late: next year's call
+])
+def test_call_on_or_after(day, call):
+    assert call_on_or_after(day, 5) == call
+
+
+@pytest.mark.parametrize("start, months, end", [
+    (date(2024, 6, 30), 6, date(2024, 12, 30)),
+    (date(2024, 8, 31), 6, date(2025, 2, 28)),   # no 31 February: the month's last day (民法典 第二百零二条)
+    (date(2023, 8, 31), 6, date(2024, 2, 29)),
+])
+def test_processing_months_end_on_the_corresponding_day(start, months, end):
+    assert add_months(start, months) == end
+
+
+@pytest.mark.parametrize("name, yearly", [
+    ("services.training.trainees", True),          # 年培训…人次
+    ("performance.srdi_visits", True),             # 上年度服务专精特新企业…家次
+    ("services.entrepreneurship.firm_visits_all", True),   # 年服务企业…家次
+    ("staff.service", False),                      # staff can be hired before a call
+    ("facilities.service_space_m2", False),
+    ("services.training.offered", False),
+])
+def test_which_figures_count_a_whole_year(name, yearly):
+    assert is_yearly(name) is yearly
