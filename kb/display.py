@@ -97,8 +97,8 @@ class Picture:
         return self.png
 
     def save(self, path: str | Path) -> Path:
-        Path(path).write_bytes(self.png)
-        return Path(path)
+        from kb.outputs import atomic_write   # all or nothing, the umask's permissions
+        return atomic_write(path, self.png)
 
 
 @contextmanager

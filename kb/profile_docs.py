@@ -248,7 +248,8 @@ def main(argv: list[str]) -> int:
     text = markdown(KnowledgeBase())
     if "--write" in argv:
         DOC_PATH.parent.mkdir(exist_ok=True)
-        DOC_PATH.write_text(text, encoding="utf-8")
+        from kb.outputs import atomic_write
+        atomic_write(DOC_PATH, text)
     else:
         sys.stdout.write(text)
     return 0

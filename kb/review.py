@@ -328,18 +328,20 @@ def review_model(kb, ref: str) -> dict[str, Any]:
         doc, key = parse_ref(ref, kb.facts_dir)
         v = Versions(kb.facts_dir, doc).get(key)
         version = {"ref": v.ref, "status": v.status, "official": v.official,
-                   "label": v.meta.get("label"), "partial": v.partial}
+                   "label": v.meta.get("label"), "partial": v.partial,
+                   "gaps": [f"{g.label()}: {g.what}" for g in v.gaps]}
     functions = (read_yaml(kb.facts_dir / "functions.yaml") or {}).get("functions", {})
     return sheet(data, kb.switch_defs, kb.settings, functions, version)
 
 
 def write_all(kb, out_dir: Path) -> list[Path]:
     """comparisons/review/<document>.md for every document (current texts)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for doc in kb.documents:
-        path = out_dir / f"{doc.id}.md"
-        path.write_text(markdown(review_model(kb, doc.id)), encoding="utf-8")
-        written.append(path)
-    return written
+    from kb.errors import InputError
+    from kb.outputs import atomic_files, check_output
+    out_dir = check_output(out_dir, "--write", directory=True)
+    files = [(out_dir / f"{doc.id}.md", markdown(review_model(kb, doc.id)).encode("utf-8")) for doc in kb.documents]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out_dir), None, f"cannot create the directory ({exc.strerror})") from None
+    return atomic_files(files)   # every file or none

@@ -19,6 +19,9 @@ def run(args) -> str:
     from kb.cli import knowledge_base
     from kb.errors import InputError
     from kb.review import html, markdown, review_model, write_all
+    from kb.outputs import atomic_write, check_output
+    if args.html:
+        check_output(args.html, "--html")   # before the work, not after it
     kb = knowledge_base(args)
     if args.write:
         written = write_all(kb, Path(args.write) / "review")
@@ -30,6 +33,6 @@ def run(args) -> str:
         import json
         return json.dumps(model, ensure_ascii=False, indent=2, default=str)
     if args.html:
-        Path(args.html).write_text(html(model), encoding="utf-8")
+        atomic_write(args.html, html(model))
         return f"wrote {args.html}"
     return markdown(model)

@@ -103,10 +103,8 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
         source = encoding.parent / "source.txt"     # a draft elsewhere has none: lint its encoded text
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
         return Loader(encoding, kb.settings, known_fields(), set(kb.functions)).document(data, text), False
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"cannot read file ({exc.__class__.__name__})") from None
+    from kb.inputs import read_text   # regular file, size limit, UTF-8 (the shared guard)
+    raw = read_text(path, "text file")
     return document_from_text(raw, path.parent.name if path.stem == "source" else path.stem,
                               path=str(path)), False
 
