@@ -22,6 +22,11 @@ def add_arguments(p) -> None:
                    help="can one entity of this profile hold all --programs at once; for a group, "
                         "which entity could hold which program")
     p.add_argument("--as-of", help="evaluation date YYYY-MM-DD for --at-once (default: the profile's as_of)")
+    p.add_argument("--matrix", action="store_true",
+                   help="programs x programs per topic (Markdown; --json, --csv, --picture OUT.png), "
+                        "repeated findings said once with a count")
+    p.add_argument("--csv", action="store_true", help="with --matrix: CSV, one row per cell")
+    p.add_argument("--picture", metavar="OUT.png", help="with --matrix: also draw the heatmap")
 
 
 def run(args) -> str:
@@ -43,16 +48,29 @@ def run(args) -> str:
         written = write(render(kb, programs), args.write)
         return "\n".join(f"wrote {path}" for path in written)
     from kb.catalogue import load_catalogue
-    from kb.comparisons import relations_text
+    from kb.compare_matrix import grouped_text
     from kb.relations import Logic, condition_relations, program_relations
     cat = load_catalogue(kb)
     topics = [t.id for t in cat.topics]
     for t in args.topic or []:
         if t not in topics:
             raise InputError("--topic", t, f"unknown topic; expected one of {', '.join(topics)}")
+    if (args.csv or args.picture) and not args.matrix:
+        raise InputError("--csv" if args.csv else "--picture", None, "expected only with --matrix")
+    if args.matrix:
+        from kb.compare_matrix import build
+        from kb.outputs import atomic_write, check_output
+        if args.picture:
+            check_output(args.picture, "--picture")
+        m = build(kb, programs, args.topic)
+        if args.picture:
+            atomic_write(args.picture, m.picture())
+        if args.json:
+            return json.dumps(m.to_json(), ensure_ascii=False, indent=2)
+        return m.csv() if args.csv else m.markdown()
     logic = Logic(kb, cat)
     derive = program_relations if args.level == "program" else condition_relations
     rels = derive(logic, programs, args.topic)
     if args.json:
         return json.dumps({"relations": [r.to_json(kb) for r in rels]}, ensure_ascii=False, indent=2)
-    return relations_text(rels) or "no comparable conditions"
+    return grouped_text(rels) or "no comparable conditions"
