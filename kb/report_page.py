@@ -19,8 +19,6 @@ from kb.model import PROGRAMS, Citation
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_MARK = {"qualifies": "✔ 符合 qualifies", "fails": "✘ 不符合 fails", "undetermined": "? 待定 undetermined"}
-DOC_STATUS = {"draft": "征求意见稿 draft for comment", "trial": "试行 trial", "in_force": "现行 in force",
-              "in force": "现行 in force"}
 CLAUSE_CHARS = 180   # a clause longer than this is shortened around what the condition quotes
 
 
@@ -45,17 +43,11 @@ def shorten(clause: str, quote: str | None, limit: int = CLAUSE_CHARS) -> str:
 
 
 def _texts(kb, programs: list[str]) -> list[dict]:
-    out = []
-    for doc in kb.documents:
-        mine = [p for p in doc.programs if p in programs]
-        if not mine:
-            continue
-        status = str(doc.header.get("status") or "")
-        version = (getattr(kb, "versions", None) or {}).get(doc.id)
-        out.append({"title": doc.title, "status": DOC_STATUS.get(status, status or "—"),
-                    "version": str(getattr(version, "label", None) or version or "current 现行文本"),
-                    "programs": [PROGRAMS[p] for p in mine]})
-    return out
+    """The version of each text applied and its status, worded as ``regkb check`` words them."""
+    from kb.check_display import status_words, texts_applied
+    return [{"title": t["title"], "version": t["version"],
+             "status": f"{status_words(t, 'zh')} {status_words(t, 'en')}",
+             "programs": [PROGRAMS[p] for p in t["programs"]]} for t in texts_applied(kb, programs)]
 
 
 def _step_lines(s: dict) -> list[str]:
@@ -85,6 +77,7 @@ def _step_lines(s: dict) -> list[str]:
 
 def context(kb, profile, targets: list[str] | None = None, **plan_options) -> dict:
     """Everything the template shows, from one check and one plan."""
+    from kb.check_display import failure_detail
     from kb.pictures import matrix_png, timeline_png
     from kb.planning import Planner
     from kb.planning.words import plan_text
@@ -116,9 +109,12 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
                        "earliest": earliest.get((r.program, r.entity), "not reachable")})
         for f in r.failed:
             node = kb.nodes[f.condition]
+            # the figure against the threshold in the text's terms and the shortfall, as check words it
+            words = failure_detail(report, r, f)["shortfall"]
+            why = words["zh"] if words["zh"] == words["en"] else f"{words['zh']} / {words['en']}"
             failures.append({"program_name": name, "entity": r.entity or "", "label": f.citation.label(),
                              "clause": shorten(f.citation.text, node.quote), "quote": node.quote,
-                             "status_word": "✘ 不符合 not met", "why": f.why, "discretion": f.discretion})
+                             "status_word": "✘ 不符合 not met", "why": why, "discretion": f.discretion})
         for u in r.unknown:
             node = kb.nodes[u.condition]
             unknowns.append({"program_name": name, "label": u.citation.label(), "quote": node.quote or "",

@@ -497,6 +497,8 @@ def test_two_threads_planning_at_once(kb):
     (("--call-month", "13"), "--call-month"),
     (("--processing-months", "x"), "--processing-months"),
     (("--horizon", "99999"), "--horizon"),
+    (("--horizon", "9" * 5000), "--horizon"),
+    (("--horizon", "３"), "--horizon"),            # a full-width digit is not a number of years here
 ])
 def test_cli_plan_bad_options(args, where):
     out = regkb("plan", str(ORGS / "bj-wangjing-platform.yaml"), *args)

@@ -30,7 +30,8 @@ def add_arguments(p) -> None:
 def _whole(text: str, option: str, low: int, high: int) -> int:
     from kb.errors import InputError
     text = str(text).strip()
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+    # a length bound first: int() of thousands of digits raises rather than answers
+    if not text.isascii() or not text.isdigit() or len(text) > 4 or not low <= int(text) <= high:
         raise InputError(option, None, f"expected a whole number from {low} to {high}, got {text!r}")
     return int(text)
 
