@@ -53,7 +53,10 @@ def _texts(kb, programs: list[str]) -> list[dict]:
 def _step_lines(s: dict) -> list[str]:
     from kb.planning.words import change_words
     lines = []
+    said = {(c["kind"], c.get("source")) for c in s.get("calls", [])}
     for e in s["relies_on"]:
+        if (e["type"], e["source"]) in said:   # the call line below says it, with the dates
+            continue
         how = "holds" if e["held"] else "after"
         lines.append(f"{how} {PROGRAMS.get(e['source'], e['source'])}: {e['type']}, "
                      f"{Citation(**e['citation']).label()}「{e['quote']}」")
@@ -120,8 +123,14 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
             unknowns.append({"program_name": name, "label": u.citation.label(), "quote": node.quote or "",
                              "missing": ", ".join(u.missing or []) or "data"})
         false = {k for k, v in getattr(loaded, "attest", {}).items() if v is False} if not group else set()
-        items = [{"label": e.citation.label(), "quote": kb.nodes[e.condition].quote or kb.nodes[e.condition].gloss,
-                  "attested_false": kb.nodes[e.condition].params.get("attest") in false} for e in r.evidence]
+        items = {}
+        for e in r.evidence:   # one line per clause and words: an open list repeats them per function
+            node = kb.nodes[e.condition]
+            item = {"label": e.citation.label(), "quote": node.quote or node.gloss,
+                    "attested_false": node.params.get("attest") in false}
+            key = (item["label"], item["quote"])
+            items[key] = {**item, "attested_false": item["attested_false"] or items.get(key, item)["attested_false"]}
+        items = list(items.values())
         if items:
             checklists.append({"name": name, "entity": r.entity or "", "items": items})
     notes = plan_text(planned).split("\n")[1:3]
