@@ -291,8 +291,9 @@ def coverage_text(rows: list[dict[str, Any]]) -> str:
                      f"partly {r['partly']}, not encoded {len(r['not_encoded'])}")
         width = max([_width(u["label"]) for u in r["clauses"]] + [6]) + 2
         lines.append(f"  {_pad('clause', width)}{_pad('status', 13)}{_pad('read by', 44)}not encoded")
+        short = len(r["programs"]) == 1     # one program: its prefix says nothing
         for u in r["clauses"]:
-            read = ", ".join(c.split("/", 1)[-1] for c in u["conditions"]) or \
+            read = ", ".join(c.split("/", 1)[-1] if short else c for c in u["conditions"]) or \
                 ", ".join(u["exceptions"]) or ("validity_years" if u["validity_years"] else "-")
             if u["through"]:
                 read = f"(via {u['through']}) {read}"
