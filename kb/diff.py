@@ -38,8 +38,8 @@ TITLES = {
     "changed": "Changed (no clear direction)", "strength_changed": "Strength changed",
     "exception_added": "Exception added", "exception_removed": "Exception removed",
     "exception_changed": "Exception changed", "renumbered": "Renumbered",
-    "text_changed": "Wording changed only", "article_added": "Article added (no condition of its own)",
-    "article_removed": "Article removed (no condition of its own)", "document": "Document",
+    "text_changed": "Wording changed only", "article_added": "Article added",
+    "article_removed": "Article removed", "document": "Document",
     "unknown_in_old": "Unknown in the old version (not compared)",
     "unknown_in_new": "Unknown in the new version (not compared)",
 }
@@ -60,6 +60,7 @@ class Change:
     effect: str | None = None         # tightened | loosened | None: no clear direction
     old_subject: str | None = None    # the old id of a linked condition
     note: str | None = None
+    reach: dict[str, Any] | None = None   # can anyone gain / lose by it (kb/diff_reason.py)
 
     @property
     def substantive(self) -> bool:
@@ -69,7 +70,7 @@ class Change:
         return {"category": self.category, "substantive": self.substantive, "level": self.level,
                 "subject": self.subject, "old_subject": self.old_subject, "program": self.program,
                 "summary": self.summary, "effect": self.effect, "note": self.note,
-                "old": self.old, "new": self.new}
+                "reach": self.reach, "old": self.old, "new": self.new}
 
 
 # -- describing a node --------------------------------------------------------
@@ -223,8 +224,28 @@ class Differ:
             else:
                 self.add("added", None, nnode, f"added: {describe(nnode)}", effect="tightened")
         self.exception_changes()
+        self.fold_wording()
         order = {c: i for i, c in enumerate(CATEGORIES)}
         return sorted(self.changes, key=lambda c: order[c.category])
+
+    def fold_wording(self) -> None:
+        """An article whose conditions changed in substance is not also "wording
+        changed only": its edits go with those changes (``new["edits"]``)."""
+        def arts(c: Change) -> set[tuple[str, int]]:
+            return {(name, s["citation"]["article"]) for name, s in (("old", c.old), ("new", c.new))
+                    if s and s.get("citation")}
+        subst = [c for c in self.changes if c.substantive and c.level in ("condition", "exception")]
+        keep = []
+        for c in self.changes:
+            if c.category == "text_changed" and c.level == "article":
+                hits = [s for s in subst if arts(s) & arts(c)]
+                if hits:
+                    for s in hits:
+                        if s.new is not None:
+                            s.new.setdefault("edits", c.new.get("edits", []))
+                    continue
+            keep.append(c)
+        self.changes = keep
 
     def add(self, category: str, old: Node | None, new: Node | None, summary: str, **kw) -> Change:
         node = new or old
@@ -401,7 +422,7 @@ class Differ:
             if target is None:
                 if not self.new.version.partial and art.number not in o_part:
                     self.changes.append(Change("article_removed", article_citation(od, art.number).label(),
-                                               f"{art.cls} article removed; its conditions are listed as such",
+                                               f"{art.cls} article removed; " + self.where_went(art, nd),
                                                level="article", old=article_side(od, art.number)))
                 continue
             if target != art.number:
@@ -428,6 +449,23 @@ class Differ:
                 self.changes.append(Change("article_added", article_citation(nd, art.number).label(),
                                            f"{art.cls} article added; its conditions are listed as such",
                                            level="article", new=article_side(nd, art.number)))
+
+    def where_went(self, art, nd: Document) -> str:
+        """Where the conditions of a removed article are in the new text (moved, not removed)."""
+        ids = [n.id for n in art.conditions if n.kind != "unknown"]
+        if not ids:
+            return "it held no condition of its own"
+        where = {n.id: a for a in nd.articles for top in a.conditions for n in top.walk()}
+        moved = {}
+        for cid in ids:
+            target = where.get(cid) or where.get(self.links.get(cid, ""))
+            if target is not None:
+                moved.setdefault(article_citation(nd, target.number).label(), []).append(cid)
+        if not moved:
+            return "its conditions are listed as removed"
+        gone = len(ids) - sum(len(v) for v in moved.values())
+        return ("its conditions moved: " + "; ".join(f"{', '.join(v)} → {k}" for k, v in moved.items())
+                + (f"; {gone} listed as removed" if gone else ""))
 
     def document_changes(self) -> None:
         ov, nv = self.old.version, self.new.version
@@ -588,7 +626,10 @@ def diff(kb, old_ref: tuple[str, Any], new_ref: tuple[str, Any]) -> Diff:
     programs = tuple(f"{p}/" for p in texts[0].document.programs)
     switches = {name: kb.settings[name] for name, sw in kb.switch_defs.items()
                 if any(c.startswith(programs) for c in sw.changes)}
-    return diff_texts(texts[0], texts[1], kb.le_pairs, switches)
+    out = diff_texts(texts[0], texts[1], kb.le_pairs, switches)
+    from kb.diff_reason import reason
+    reason(kb, texts[0].document, texts[1].document, out.changes)
+    return out
 
 
 # -- impact on a population ------------------------------------------------------

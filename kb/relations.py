@@ -46,19 +46,19 @@ SHORT = {"beijing.station": "北京服务站", "beijing.platform": "北京平台
 SYMBOL = {"dominates": "≻", "equivalent": "≡", "conflicts": "✗", "incomparable": "∥"}
 
 
-def conjunction(xs):
+def conjunction(xs, ctx=None):
     xs = list(xs)
-    return z3.BoolVal(True) if not xs else xs[0] if len(xs) == 1 else z3.And(xs)
+    return z3.BoolVal(True, ctx) if not xs else xs[0] if len(xs) == 1 else z3.And(xs)
 
 
-def disjunction(xs):
+def disjunction(xs, ctx=None):
     xs = list(xs)
-    return z3.BoolVal(False) if not xs else xs[0] if len(xs) == 1 else z3.Or(xs)
+    return z3.BoolVal(False, ctx) if not xs else xs[0] if len(xs) == 1 else z3.Or(xs)
 
 
-def _num(value):
+def _num(value, ctx=None):
     value = Fraction(value)
-    return z3.IntVal(value.numerator) if value.denominator == 1 else z3.Q(value.numerator, value.denominator)
+    return z3.IntVal(value.numerator, ctx) if value.denominator == 1 else z3.Q(value.numerator, value.denominator, ctx)
 
 
 def _cmp(x, op, y):
@@ -72,11 +72,14 @@ class Logic:
     speaks of "own" (the catalogue's own_program axiom), so cities compare on
     the rule each sets for its own title; ``False`` reads them literally."""
 
-    def __init__(self, kb, catalogue: Catalogue, own_program: bool = True):
+    def __init__(self, kb, catalogue: Catalogue, own_program: bool = True, ctx: z3.Context | None = None):
         from kb.profile import FIELDS
         self.kb, self.cat, self.own = kb, catalogue, own_program
         self.types = FIELDS
-        self.solver = z3.Solver()
+        # a caller that may run beside others (the diff, the web service) passes its own
+        # context: z3's global one is not thread-safe
+        self.ctx = ctx or z3.main_ctx()
+        self.solver = z3.Solver(ctx=self.ctx)
         self.vars: dict[str, Any] = {}
         self.codes: dict[str, dict[str, int]] = {}
         self._cache: dict[tuple, Any] = {}
@@ -105,7 +108,7 @@ class Logic:
         if name not in self.vars:
             # a domain added inside a check's scope would vanish with it
             assert self.solver.num_scopes() == 0, "formulas are compiled before a check"
-            v = make(name)
+            v = make(name, self.ctx)
             self.vars[name] = v
             for d in domain:
                 self.solver.add(d(v))
@@ -139,8 +142,8 @@ class Logic:
         """Qualified persons among a subset (成都: 专职人员中): unknown, bounded by
         the counts the profile has."""
         name = f"share_within({of}, {among}, {whole})#count"
-        q, o, a, w = z3.Int(name), self.field(of), self.field(among), self.field(whole)
-        return self._new(name, lambda _: q, lambda v: v >= 0, lambda v: v <= o, lambda v: v <= a,
+        q, o, a, w = z3.Int(name, self.ctx), self.field(of), self.field(among), self.field(whole)
+        return self._new(name, lambda *_: q, lambda v: v >= 0, lambda v: v <= o, lambda v: v <= a,
                          lambda v: v >= o - (w - a))
 
     def code(self, name: str):
@@ -157,7 +160,7 @@ class Logic:
     def leaf(self, node: Node):
         k, p = node.kind, node.params
         if k == "threshold":
-            m, op, value = p["measure"], p["op"], _num(p["value"])
+            m, op, value = p["measure"], p["op"], _num(p["value"], self.ctx)
             if m.kind == "field":
                 return _cmp(self.field(m.args[0]), op, value)
             if m.kind == "years_since":
@@ -174,23 +177,23 @@ class Logic:
             return v if p["expect"] else z3.Not(v)
         if k == "locality" or (k == "applicant_type" and p["field"] != "kinds"):
             if k == "applicant_type" and p["open"]:
-                return z3.BoolVal(True)
+                return z3.BoolVal(True, self.ctx)
             codes, v = self.codes[p["field"]], self.code(p["field"])
-            return disjunction(v == codes[x] for x in p["values"])
+            return disjunction((v == codes[x] for x in p["values"]), self.ctx)
         if k == "applicant_type":
             if p["open"]:
-                return z3.BoolVal(True)
-            return disjunction(self.flag(f"kinds∋{x}") for x in p["values"])
+                return z3.BoolVal(True, self.ctx)
+            return disjunction((self.flag(f"kinds∋{x}") for x in p["values"]), self.ctx)
         if k == "qualitative":
             return self.flag(f"attest:{p['attest']}")
         if k == "lookback":
-            return conjunction(self._clear("credit", kind, subj, p["years"])
-                        for kind in p["kinds"] for subj in p["subjects"])
+            return conjunction((self._clear("credit", kind, subj, p["years"])
+                                for kind in p["kinds"] for subj in p["subjects"]), self.ctx)
         if k == "ban":
-            return conjunction(self._clear("revocation", self._program(prog, node), reason, p["years"])
-                        for prog in p["programs"] for reason in p["reasons"])
+            return conjunction((self._clear("revocation", self._program(prog, node), reason, p["years"])
+                                for prog in p["programs"] for reason in p["reasons"]), self.ctx)
         if k == "reapplication":
-            return conjunction(z3.Not(self.flag(f"running:{self._program(prog, node)}")) for prog in p["programs"])
+            return conjunction((z3.Not(self.flag(f"running:{self._program(prog, node)}")) for prog in p["programs"]), self.ctx)
         if k == "growth":
             g = self._new(f"growth:{p['field']}", z3.Int, lambda v: v >= 0)
             return g >= p["pairs"]
@@ -221,11 +224,11 @@ class Logic:
             return self._cache[key]
         k, kids = node.kind, node.children
         if k in LEAF_KINDS or k == "unknown":
-            out = self.leaf(node) if keep is None or keep(node) else z3.BoolVal(positive)
+            out = self.leaf(node) if keep is None or keep(node) else z3.BoolVal(positive, self.ctx)
         elif k in ("all", "function"):
-            out = conjunction(self.formula(c, False, keep, positive) for c in kids)
+            out = conjunction((self.formula(c, False, keep, positive) for c in kids), self.ctx)
         elif k == "any":
-            out = disjunction(self.formula(c, False, keep, positive) for c in kids)
+            out = disjunction((self.formula(c, False, keep, positive) for c in kids), self.ctx)
         elif k == "k_of_n":
             out = z3.AtLeast(*[self.formula(c, False, keep, positive) for c in kids], node.params["k"])
         elif k == "when":
@@ -276,7 +279,7 @@ class Side:
         for e in self.entries:
             keep = None if keep_key is None else (lambda leaf, e=e: leaf_key(e, leaf) == keep_key)
             parts.append(logic.formula(e.node, e.route, keep))
-        return conjunction(parts)
+        return conjunction(parts, logic.ctx)
 
     def keys(self) -> list[str]:
         """The measures this side requires something of; those that only say

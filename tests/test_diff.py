@@ -248,9 +248,11 @@ def test_a_drafter_edits_a_clause_and_its_figure(tmp_path):
     c = d.substantive()[0]
     assert (c.old["rule"], c.new["rule"]) == ("facilities.building_m2 ≥ 8000 m2", "facilities.building_m2 ≥ 9000 m2")
     assert c.new["citation"]["part"] == "运营条件" and new in c.new["citation"]["text"]
-    wording = [x for x in d.changes if not x.substantive]
-    assert [(x.category, x.subject) for x in wording] == [("text_changed", "第六条")]
-    assert wording[0].new["edits"][0]["old"] == old and wording[0].new["edits"][0]["new"] == new
+    # issue 12: 第六条 changed in substance is not also "wording changed only"; its edits go with the change
+    assert [(x.category, x.subject) for x in d.changes if x.category == "text_changed"] == []
+    assert c.new["edits"][0]["old"] == old and c.new["edits"][0]["new"] == new
+    # a 楼宇经济园 base of 8,000..9,000 m² meeting every other condition loses: the tightening is effective
+    assert c.reach["possible"] is True and c.reach["binding"] == []
 
 
 def test_a_wording_edit_without_its_figure_is_an_error(tmp_path):
@@ -459,3 +461,72 @@ def test_impact_of_2017_to_2019_agrees_with_check(population, current_results):
     md.impact = imp
     text = md.markdown()
     assert "## Impact on" in text and "zgc-jjj-80" in text
+
+
+# -- can anyone gain or lose (issue 12: diffs that reason) ---------------------------------------
+
+def _bj_window_two_years(tmp_path) -> Path:
+    """北京平台 第八条 申请受理截止日期前三年内 → 前两年内, the figures with the words. 第五条（六）'s
+    three-year reading takes its window from 第八条's words, so its figure follows them."""
+    data, _ = copy_of(BJ, "current")
+    art8 = next(a for a in data["articles"] if a["number"] == 8)
+    art8.update(replace_words({k: art8[k] for k in ("text", "clauses")}, "前三年内", "前两年内"))
+    for n, i, _, _ in raw_nodes(data):
+        if i in ("beijing.platform/no_penalties_3y", "beijing.platform/no_serious_dishonesty_3y"):
+            n["years"] = 2
+        if i == "beijing.platform/clean_credit":
+            n["cases"]["three_years"]["years"] = 2
+    path = tmp_path / "window.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_loosening_barred_by_an_unchanged_condition_is_ineffective(tmp_path):
+    # 第五条（六） 无不良信用记录 read unbounded (switch beijing_platform_credit_window=unbounded) bars
+    # every penalty and serious dishonesty at any age: 第八条 two years instead of three gains no one,
+    # and the diff names 第五条（六） as the condition that still binds
+    path = _bj_window_two_years(tmp_path)
+    kb = knowledge_base().with_switches(beijing_platform_credit_window="unbounded")
+    d = diff(kb, (BJ, "current"), (BJ, path))
+    loosened = by(d, "loosened")
+    assert set(loosened) == {"beijing.platform/no_penalties_3y", "beijing.platform/no_serious_dishonesty_3y"}
+    for c in loosened.values():
+        assert c.reach["possible"] is False
+        assert [(b["id"], b["label"]) for b in c.reach["binding"]] == [("beijing.platform/clean_credit", "第五条（六）")]
+    assert "第八条" not in {c.subject for c in d.changes if c.category == "text_changed"}
+
+
+def test_the_same_loosening_is_effective_when_the_binding_window_moves_with_it(tmp_path):
+    # default reading (three_years, read with 第八条): 第五条（六） shortens with 第八条, so a penalty
+    # 2.5 years old no longer bars: every loosening can gain someone
+    path = _bj_window_two_years(tmp_path)
+    kb = knowledge_base()
+    assert kb.settings["beijing_platform_credit_window"] == "three_years"
+    d = diff(kb, (BJ, "current"), (BJ, path))
+    loosened = list(by(d, "loosened").values())
+    assert {c.subject for c in loosened} == {"beijing.platform/no_penalties_3y", "beijing.platform/no_serious_dishonesty_3y",
+                                             "beijing.platform/clean_credit"}
+    assert all(c.reach["possible"] for c in loosened)
+
+
+def test_a_tightening_nobody_can_lose_by_names_what_already_refuses(tmp_path):
+    # 北京平台 第八条（一） widened to 五年 while 第五条（六） stays unbounded: whoever has a penalty
+    # 3..5 years old is already refused by 第五条（六）; nobody loses
+    data, _ = copy_of(BJ, "current")
+    art8 = next(a for a in data["articles"] if a["number"] == 8)
+    art8.update(replace_words({k: art8[k] for k in ("text", "clauses")}, "前三年内", "前五年内"))
+    for n, i, _, _ in raw_nodes(data):
+        if i in ("beijing.platform/no_penalties_3y", "beijing.platform/no_serious_dishonesty_3y"):
+            n["years"] = 5
+        if i == "beijing.platform/clean_credit":
+            n["cases"]["three_years"]["years"] = 5
+    path = tmp_path / "five.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    kb = knowledge_base().with_switches(beijing_platform_credit_window="unbounded")
+    d = diff(kb, (BJ, "current"), (BJ, path))
+    tightened = list(by(d, "tightened").values())
+    assert {c.subject for c in tightened} == {"beijing.platform/no_penalties_3y", "beijing.platform/no_serious_dishonesty_3y"}
+    assert all(c.reach["possible"] is False and c.reach["binding"][0]["id"] == "beijing.platform/clean_credit"
+               for c in tightened)
+    md = d.markdown()
+    assert "no organization can lose by it: 第五条（六）" in md

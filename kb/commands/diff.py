@@ -143,6 +143,10 @@ def _entry(c) -> list[str]:
                 rule = s.get("rule") or ""
                 strength = f" [{s['strength']}]" if s.get("strength") and s["strength"] != "mandatory" else ""
                 lines.append(f"  - {name} {s['label']}: {_quote(s)}" + (f" — {rule}" if rule else "") + strength)
+    if c.reach:
+        from kb.diff_reason import reach_words
+        words = reach_words(c.reach, c.effect)
+        lines.append(f"  - {'' if c.reach['possible'] else '**ineffective:** '}{words}")
     if c.note:
         lines.append(f"  - *{c.note}*")
     return lines
