@@ -547,8 +547,9 @@ def _cell(where: str, column: str, kind: str, text: str) -> Any:
         try:
             return parse_number(text)
         except (ValueError, ZeroDivisionError) as exc:
+            limit = isinstance(exc, NumberError) and ("digit" in exc.msg or "exponent" in exc.msg)
             raise InputError(where, column, f"expected a number, got {_show(text)}"
-                             + (f" ({exc.msg})" if isinstance(exc, NumberError) and "digit" in exc.msg else "")) from None
+                             + (f" ({exc.msg})" if limit else "")) from None
     if kind.startswith(("list[", "map[")):
         try:
             return parse_json(text)
