@@ -162,7 +162,7 @@ def test_upload_a_bad_profile_shows_the_one_line_error(server, browser, tmp_path
 
 def test_researcher_and_drafter_pages_render_chinese(server, browser):
     from selenium.webdriver.common.by import By
-    for path, element in (("/compare", "compare-matrix"), ("/graph", "edges"), ("/diff", "changes")):
+    for path, element in (("/compare", "matrix-overall"), ("/graph", "edges"), ("/diff", "changes")):
         browser.get(server + path)
         table = _wait(browser, element)
         assert table.text.strip()

@@ -149,8 +149,20 @@ def compare_context(options: Options) -> dict:
     frame = table.frame if hasattr(table, "frame") else table
     columns = list(frame.columns)
     rows = [[str(v).split("\n") for v in row] for row in frame.itertuples(index=False)]
-    relations = service.compare(Options([("level", "program")]))["relations"]
-    return {"columns": columns, "rows": rows, "relations": relations}
+    from kb.compare_matrix import SYMBOLS, build
+    from kb.relations import SHORT
+    m = build(service.knowledge_base(options))
+    tally = m.tally()
+    overall = [[SHORT[p]] + ["—" if p == q else " ".join(f"{s}{tally[(p, q)][s]}" for s in SYMBOLS
+                                                          if tally[(p, q)][s]) or "·" for q in m.programs]
+               for p in m.programs]
+    topics = [{"id": t.id, "name": t.name,
+               "rows": [[SHORT[p]] + [m.cell(t.id, p, q).symbol for q in m.programs] for p in m.programs],
+               "groups": [(sym, why, [f"{SHORT[a]}–{SHORT[b]}" for a, b in pairs])
+                          for (sym, why), pairs in m.groups(t.id)]}
+              for t in m.shown_topics()]
+    return {"columns": columns, "rows": rows, "heads": [SHORT[p] for p in m.programs],
+            "overall": overall, "topics": topics}
 
 
 def graph_context(options: Options) -> dict:
