@@ -327,15 +327,17 @@ class Readback:
             for node in top.walk():
                 if node.kind != "k_of_n":
                     continue
-                now = [c for c in node.children if self._met_now(em, c, day)]
+                for child in node.children:   # every term first: the solvers below see every field
+                    em.node(child, day)
+                em.finish()
+                met_now = self._met_now(em, node.children, day)
+                now = [c for c, met in zip(node.children, met_now) if met]
                 need = node.params["k"] - len(now)
                 if need <= 0:
                     continue
+                rest = [c for c in node.children if c not in now]
                 rows = []
-                for child in node.children:
-                    if child in now:
-                        continue
-                    cost = self._cost_alone(em, child, day)
+                for child, cost in zip(rest, self._costs_alone(em, rest, day)):
                     if cost is None:
                         continue
                     chosen = zm is not None and z3.is_true(zm.eval(em.node(child, day)[0], model_completion=True))
@@ -348,9 +350,10 @@ class Readback:
                             "cheapest": rows})
         return out
 
-    def _met_now(self, em: EntityModel, node: Node, day: date) -> bool:
+    def _met_now(self, em: EntityModel, nodes: list[Node], day: date) -> list[bool]:
+        """Which of ``nodes`` the entity meets as it is (nothing changed or supplied):
+        one solver, each node asked under an assumption."""
         solver = z3.Solver(ctx=self.ctx)
-        solver.set(timeout=self.budget.ms())
         solver.add(em.constraints)
         for v in em.vars.values():
             if v.changed is not None:
@@ -359,26 +362,38 @@ class Readback:
                 solver.add(z3.Not(v.supplied))
         for a, *_ in em.time_supply.values():
             solver.add(z3.Not(a))
-        solver.add(em.node(node, day)[0])
-        return solver.check() == z3.sat
+        out = []
+        for node in nodes:
+            lit = z3.Bool(f"{em.tag}|now|{node.id}|{day}", self.ctx)
+            solver.add(z3.Implies(lit, em.node(node, day)[0]))
+            solver.set(timeout=self.budget.ms())
+            status = solver.check(lit)
+            if status == z3.unknown:
+                self.budget.cut("cheapest functions")
+            out.append(status == z3.sat)
+        return out
 
-    def _cost_alone(self, em: EntityModel, node: Node, day: date):
+    def _costs_alone(self, em: EntityModel, nodes: list[Node], day: date) -> list:
+        """What each of ``nodes`` would take on its own (fewest changes, then fewest
+        figures to supply), or None: one optimiser, each node in a scope of its own."""
         opt = z3.Optimize(ctx=self.ctx)
         opt.set(priority="lex")
-        opt.set(timeout=self.budget.ms())
-        met = em.node(node, day)[0]
-        em.finish()
         opt.add(em.constraints)
-        opt.add(met)
         ch, su = em.change_count(), em.supply_count()
-        h1 = opt.minimize(z3.Sum(ch) if ch else z3.IntVal(0, self.ctx))
-        h2 = opt.minimize(z3.Sum(su) if su else z3.IntVal(0, self.ctx))
-        status = opt.check()
-        if status == z3.unknown:
-            self.budget.cut("cheapest functions")
-        if status != z3.sat:
-            return None
-        return _py(opt.lower(h1)), _py(opt.lower(h2))
+        zero = z3.IntVal(0, self.ctx)
+        out = []
+        for node in nodes:
+            opt.push()
+            opt.add(em.node(node, day)[0])
+            h1 = opt.minimize(z3.Sum(ch) if ch else zero)
+            h2 = opt.minimize(z3.Sum(su) if su else zero)
+            opt.set(timeout=self.budget.ms())
+            status = opt.check()
+            if status == z3.unknown:
+                self.budget.cut("cheapest functions")
+            out.append((_py(opt.lower(h1)), _py(opt.lower(h2))) if status == z3.sat else None)
+            opt.pop()
+        return out
 
     # -- what cannot be done -------------------------------------------------------------
     def _core_reason(self, cid: str, entity, day: date) -> dict:
