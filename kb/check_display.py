@@ -19,7 +19,7 @@ from typing import Any
 from kb.check import FAILED, MET, UNKNOWN, ExplainNode, Reading, fmt
 from kb.fields import ENUM_ZH, FIELDS, doc_of
 from kb.measures import add_years, bounds, full_years
-from kb.model import PROGRAMS, Node
+from kb.model import CITY_ZH, PROGRAMS, Node
 
 W = {
     "en": {"as_of": "as of", "texts": "Texts applied", "legend": "Legend",
@@ -56,7 +56,6 @@ W = {
            "legend_text": "✔ 符合/满足   ✘ 不符合   ? 待定（缺数据）   ◆ 现持有该称号   · 需准备材料   "
                           "* 条款序号按位置推定   [general] 一般应/原则上   [relaxable] 可适度放宽"},
 }
-CITY_ZH = {"beijing": "北京", "guiyang": "贵阳", "chengdu": "成都"}
 
 
 # -- texts applied ---------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import Any
 from kb.catalogue import describe, figures, is_function_list, leaf_figure, load_catalogue
 from kb.errors import InputError
 from kb.outputs import atomic_files, check_output
-from kb.model import LEAF_KINDS, PROGRAMS, Node
-from kb.relations import SHORT, SYMBOL, Logic, Relation, condition_relations, marks, program_relations
+from kb.model import CITY_ZH, LEAF_KINDS, PROGRAMS, SHORT, Node
+from kb.relations import SYMBOL, Logic, Relation, condition_relations, marks, program_relations
 
 PICTURE = "threshold-matrix.png"
 PICTURE_KEY = "regkb:data-sha256"
@@ -32,7 +32,7 @@ DRAWING = "heatmap-v2"      # bump when the drawing code changes: the picture mu
 FILES = ("README.md", "threshold-matrix.md", "threshold-matrix.csv", PICTURE, "relations.md",
          "relations.json", "programs.md", "lint.md")
 
-CITY = {"beijing": "北京", "guiyang": "贵阳", "chengdu": "成都"}
+CITY = CITY_ZH
 KIND_ZH = {"criminal_penalty": "刑事处罚", "serious_admin_penalty": "严重行政处罚",
            "serious_dishonesty": "严重失信", "abnormal_operation_list": "经营异常名录",
            "violation": "违法违规", "false_materials": "虚假材料"}

@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import pandas as pd
 
-from kb.model import PROGRAMS, Citation, Node
-from kb.relations import SHORT
+from kb.model import CITY_LABEL, PROGRAMS, SHORT, Citation, Node
 
 if TYPE_CHECKING:
     from kb.api import KB
 
-CITY = {"beijing": "北京 Beijing", "guiyang": "贵阳 Guiyang", "chengdu": "成都 Chengdu"}
+CITY = CITY_LABEL
 STATUSES = ("qualifies", "undetermined", "fails")
 STATUS_COLOUR = {"qualifies": "#3a8f4b", "undetermined": "#c9a227", "fails": "#b5302a"}
 

@@ -19,6 +19,7 @@ import networkx as nx
 from kb.errors import InputError
 from kb.outputs import Staged, check_output
 from kb.graph import EDGE_TYPES, Edge, cycles, edges_of, node_link
+from kb.model import CITY_LABEL, PROGRAM_INFO
 
 FILES = {"png": "program-graph.png", "html": "program-graph.html",
          "graphml": "program-graph.graphml", "json": "program-graph.json"}
@@ -38,17 +39,16 @@ POSITIONS = {
     "chengdu.sme-platform-and-startup-base": (84, 36),
     "beijing.jjxwf-2019-52": (18.5, 44.5), "beijing.jjxwf-2017-24": (48.5, 44.5),
     "chengdu.cjxh-2018-348": (95.5, 46),
-    # programs
-    "beijing.station": (7, 22), "beijing.base": (26, 22), "beijing.platform": (42, 22),
-    "guiyang.platform": (62, 22), "chengdu.platform": (78, 22), "chengdu.base": (93, 22),
+    # programs: facts/programs.yaml's layout
+    **{pid: p.layout for pid, p in PROGRAM_INFO.items() if p.layout},
     # designations, facilities, bodies
     "beijing.srdi-specialty-park": (3, 6), "beijing.sme-authorities": (13, 6),
     "beijing.base-enterprise-service-station": (23.5, 6), "beijing.mbeit": (33, 6),
     "beijing.sme-platform-hub": (45, 6), "guiyang.industry-fund": (62, 6),
     "chengdu.cdsme-website": (76, 8), "chengdu.jxj": (85.5, 4), "chengdu.sme-service-center": (95, 8),
 }
-REGIONS = (("北京 Beijing", 0, 52.5, "#eef4fb"), ("贵阳 Guiyang", 52.5, 72, "#eff7ec"),
-           ("成都 Chengdu", 72, 101, "#fdf7e6"))
+REGIONS = ((CITY_LABEL["beijing"], 0, 52.5, "#eef4fb"), (CITY_LABEL["guiyang"], 52.5, 72, "#eff7ec"),
+           (CITY_LABEL["chengdu"], 72, 101, "#fdf7e6"))
 XLIM, YLIM, BAND = (-3.5, 103), (-10, 72), (-1, 70)
 ROWS = ((64, "上位文件 national"), (51, "依据 bases"), (36, "本办法 texts"), (22, "认定项目 programs"),
         (6, "机构与称号 bodies"))

@@ -7,16 +7,53 @@ same trees; a class per kind would make each of them dispatch on type anyway.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-PROGRAMS = {
-    "beijing.station": "北京市专精特新企业服务站",
-    "beijing.platform": "北京市中小企业公共服务示范平台",
-    "guiyang.platform": "贵阳市中小企业公共服务示范平台",
-    "beijing.base": "北京市小型微型企业创业创新示范基地",
-    "chengdu.platform": "成都市中小企业公共服务平台",
-    "chengdu.base": "成都市小企业创业基地",
-}
+# The program vocabulary is data (facts/programs.yaml), read from the source tree
+# rather than REGKB_FACTS: an encoding names its programs from this list, so the
+# list belongs to the code's contract, not to one facts directory.
+PROGRAMS_FILE = Path(__file__).resolve().parent.parent / "facts" / "programs.yaml"
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    id: str
+    zh: str                  # the title the text confers
+    en: str
+    short: str               # 北京平台 …: tables, matrices, citations
+    city: str
+    kind: str                # platform | base | station
+    document: str            # encoding id
+    layout: tuple[float, float] | None = None   # position in the dependency graph picture
+
+
+def _load_programs(path: Path = PROGRAMS_FILE):
+    from kb.errors import InputError
+    from kb.yamlio import read_yaml
+    data = read_yaml(path) or {}
+    cities, kinds = data.get("cities") or {}, data.get("kinds") or {}
+    info: dict[str, ProgramInfo] = {}
+    for i, raw in enumerate(data.get("programs") or []):
+        where = f"programs[{i}]"
+        missing = [k for k in ("id", "zh", "en", "short", "city", "kind", "document") if not raw.get(k)]
+        if missing:
+            raise InputError(str(path), f"{where}.{missing[0]}", "expected a non-empty string")
+        if raw["city"] not in cities or raw["kind"] not in kinds:
+            raise InputError(str(path), f"{where}.city", f"expected a city from {sorted(cities)} "
+                                                         f"and a kind from {sorted(kinds)}")
+        layout = tuple(raw["layout"]) if raw.get("layout") else None
+        info[raw["id"]] = ProgramInfo(**{**raw, "layout": layout})
+    if not info:
+        raise InputError(str(path), "programs", "expected a list of programs")
+    return info, {c: (v["zh"], v["en"]) for c, v in cities.items()}, {k: (v["zh"], v["en"]) for k, v in kinds.items()}
+
+
+PROGRAM_INFO, CITY_NAMES, KIND_NAMES = _load_programs()
+PROGRAMS = {pid: p.zh for pid, p in PROGRAM_INFO.items()}       # id -> Chinese name
+SHORT = {pid: p.short for pid, p in PROGRAM_INFO.items()}       # id -> 北京平台 …
+CITY_ZH = {c: zh for c, (zh, _) in CITY_NAMES.items()}          # beijing -> 北京
+CITY_LABEL = {c: f"{zh} {en}" for c, (zh, en) in CITY_NAMES.items()}   # beijing -> 北京 Beijing
 
 LEAF_KINDS = {"threshold", "boolean", "locality", "applicant_type", "qualitative",
               "lookback", "ban", "reapplication", "growth"}

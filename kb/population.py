@@ -70,7 +70,7 @@ import pandas as pd
 from kb.errors import InputError
 from kb.fields import FIELDS, HISTORY_FIELDS
 from kb.measures import shift_years
-from kb.model import PROGRAMS
+from kb.model import CITY_ZH, PROGRAM_INFO, PROGRAMS
 
 BLOCK = 8192   # rows per seeded block
 TARGETS = (("beijing.station", .12), ("beijing.platform", .16), ("beijing.base", .12),
@@ -772,10 +772,10 @@ class _Block:
         self.tnames = sorted(names)
         z = rng.normal(0.25, 1.0, n)
         self.z = z
-        city_of = {str(p): p.split(".")[0] for p, _ in TARGETS if p}
+        city_of = {p: PROGRAM_INFO[p].city for p, _ in TARGETS if p}
         home = np.array([city_of.get(t, "") for t in targets], dtype=object)
         stray = rng.random(n) < .07
-        elsewhere = _choice(rng, {c: 1 for c in ("beijing", "guiyang", "chengdu") + OTHER_CITIES}, n)
+        elsewhere = _choice(rng, {c: 1 for c in tuple(CITY_ZH) + OTHER_CITIES}, n)
         home = np.where((home == "") | stray, elsewhere, home)
         self.cells["id"] = np.array([f"syn-{seed}-{i:07d}" for i in self.index], dtype=object)
         self.cells["name"] = np.array([f"合成机构 {i:07d}" for i in self.index], dtype=object)
@@ -783,8 +783,9 @@ class _Block:
         self.cells["notes"] = np.full(n, "synthetic", dtype=object)
         self.cells["registered_city"] = home
         self.cells["sponsor"] = _choice(rng, SPONSORS, n)
-        family = np.array([t.split(".")[1] if "." in t else "platform" for t in targets], dtype=object)
-        family = np.where(family == "station", "station", np.where(family == "base", "base", "platform"))
+        # an organization aiming at no program looks like a platform applicant
+        family = np.array([PROGRAM_INFO[t].kind if t in PROGRAM_INFO else "platform" for t in targets],
+                          dtype=object)
         kinds = np.empty(n, dtype=object)
         for fam, mix in KIND_MIX.items():
             pick = family == fam

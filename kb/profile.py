@@ -26,6 +26,7 @@ from kb.inputs import (FIRST_DAY, LAST_DAY, MAX_DIGITS, NumberError, ascii_digit
                        parse_number, parse_text, read_text)
 from kb.fields import (FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES, PROGRAM_IDS, RECORDS,
                        ENUM_ZH, enum_value)
+from kb.model import CITY_ZH
 
 __all__ = ["load_profile", "profile_from_dict", "flatten_row", "profile_from_row", "Profile", "Group",
            "CreditEvent", "Designation", "Revocation", "FIELDS"]
@@ -118,9 +119,8 @@ _TREE = _tree(FIELDS)
 _KNOWN = sorted(set(FIELDS) | {n.rsplit(".", i)[0] for n in FIELDS for i in (1, 2) if n.count(".") >= i})
 _YEAR = range(1900, 2101)
 # The spec's three city names, however a person writes them; other cities stay as given.
-_CITIES = ("beijing", "guiyang", "chengdu")
-_CITY_ALIASES = {"北京": "beijing", "北京市": "beijing", "贵阳": "guiyang", "贵阳市": "guiyang",
-                 "成都": "chengdu", "成都市": "chengdu"}
+_CITIES = tuple(CITY_ZH)
+_CITY_ALIASES = {alias: city for city, zh in CITY_ZH.items() for alias in (zh, zh + "市")}
 
 
 @dataclass

@@ -13,14 +13,12 @@ from pathlib import Path
 
 from kb.fields import (DOCS, ENUM_ZH, FIELDS, RECORD_DOCS, RECORDS, SERVICE_FIELDS, SERVICE_FUNCTIONS,
                        doc_of)
-from kb.model import PROGRAMS, Node
+from kb.model import PROGRAMS, SHORT, Node
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "profile.md"
 SECTIONS = (("", "Top level · 基本信息"), ("staff", "staff · 人员"), ("facilities", "facilities · 场所与设施"),
             ("performance", "performance · 服务业绩"))
 HISTORY = ("credit_events", "designations", "revocations", "attest")
-SHORT = {"beijing.station": "北京服务站", "beijing.platform": "北京平台", "guiyang.platform": "贵阳平台",
-         "beijing.base": "北京基地", "chengdu.platform": "成都平台", "chengdu.base": "成都基地"}
 
 
 # -- which clauses read which field -----------------------------------------------------------

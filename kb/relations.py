@@ -38,11 +38,9 @@ from typing import Any, Callable
 import z3
 
 from kb.catalogue import OWN, Catalogue, Entry, describe, figures, is_function_list, leaf_figure
-from kb.model import LEAF_KINDS, PROGRAMS, Node
+from kb.model import LEAF_KINDS, PROGRAMS, SHORT, Node
 
 RELATIONS = ("dominates", "equivalent", "conflicts", "incomparable")
-SHORT = {"beijing.station": "北京服务站", "beijing.platform": "北京平台", "guiyang.platform": "贵阳平台",
-         "beijing.base": "北京基地", "chengdu.platform": "成都平台", "chengdu.base": "成都基地"}
 SYMBOL = {"dominates": "≻", "equivalent": "≡", "conflicts": "✗", "incomparable": "∥"}
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kb.errors import InputError
+from kb.model import CITY_LABEL, KIND_NAMES
 from kb.web import form as profile_form
 from kb.web import service
 from kb.web.service import Options
@@ -39,9 +40,8 @@ def cite(citation: dict | None) -> str:
 
 env.filters["cite"] = cite
 STATUS_ZH = {"qualifies": "符合 qualifies", "fails": "不符合 fails", "undetermined": "待定 undetermined"}
-CITY_ZH = {"beijing": "北京 Beijing", "guiyang": "贵阳 Guiyang", "chengdu": "成都 Chengdu"}
-KIND_ZH = {"platform": "示范平台 / 服务平台 platform", "base": "创业（创新）基地 base",
-           "station": "专精特新服务站 station"}
+CITY_ZH = CITY_LABEL
+KIND_ZH = {k: f"{zh} {en}" for k, (zh, en) in KIND_NAMES.items()}
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
