@@ -36,10 +36,11 @@ $(DEV_STAMP): $(STAMP)
 lab: $(DEV_STAMP)
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
-# benchmarks (not part of make test): writes bench/results.md and bench/load.md
+# benchmarks (not part of make test): writes bench/results.md, bench/load.md and bench/diff_population.md
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/diff_population.py
 
 # the pages and the HTTP API on http://127.0.0.1:8000/
 serve: $(STAMP)

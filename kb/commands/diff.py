@@ -1,4 +1,4 @@
-"""regkb diff OLD NEW [--population FILE] [--as-of DATE] [--json]
+"""regkb diff OLD NEW [--population FILE [--verify N]] [--as-of DATE] [--html OUT] [--json]
 
 OLD and NEW name versions of one document: ``DOC@VERSION``, where DOC is a
 document id (``beijing.sme-service-platform``) or one of its program ids
@@ -23,6 +23,12 @@ def add_arguments(p) -> None:
                                         "profiles or a CSV with dotted columns")
     p.add_argument("--as-of", help="evaluation date for the population (default: each profile's as_of)")
     p.add_argument("--flips", type=int, default=40, help="flips listed per program in Markdown (default 40)")
+    p.add_argument("--verify", type=int, default=30, metavar="N",
+                   help="with --population: re-check N random organizations through the Datalog path "
+                        "(the answers of regkb check) and stop on any disagreement (default 30; 0: none)")
+    p.add_argument("--seed", type=int, default=0, help="with --verify: the sample's random seed (default 0)")
+    p.add_argument("--html", metavar="OUT", help="also write a redline: the two Chinese texts side by side, "
+                                                 "changes highlighted and annotated (self-contained HTML)")
 
 
 def run(args) -> str:
@@ -30,7 +36,8 @@ def run(args) -> str:
 
     from kb.base import DEFAULT_FACTS, KnowledgeBase
     from kb.cli import knowledge_base, parse_date
-    from kb.diff import diff, impact, read_population
+    from kb.diff import diff
+    from kb.diff_impact import population_impact
     from kb.versions import parse_ref
     as_of = parse_date(args.as_of)
     facts = Path(args.facts or DEFAULT_FACTS)
@@ -39,11 +46,14 @@ def run(args) -> str:
     kb = knowledge_base(args)
     result = diff(kb, old_ref, new_ref)
     if args.population:
-        profiles = read_population(args.population, as_of)
         old_kb, new_kb = (KnowledgeBase(kb.facts_dir, kb.settings, versions={ref[0]: ref[1]})
                           for ref in (old_ref, new_ref))
         programs = [pid for pid, prog in new_kb.programs.items() if prog.document.id == old_ref[0]]
-        result.impact = impact(old_kb, new_kb, profiles, programs, result.links, str(args.population), as_of)
+        result.impact = population_impact(old_kb, new_kb, args.population, programs, result.links, as_of,
+                                          verify=args.verify, seed=args.seed)
+    if args.html:
+        from kb.redline import write_redline
+        write_redline(result, args.html)
     if args.json:
         return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
     return markdown(result, args.flips)
@@ -160,7 +170,10 @@ def _compact(c) -> list[str]:
 def _impact(imp, max_flips: int) -> list[str]:
     out = ["", f"## Impact on {imp.population or 'the population'} ({imp.organizations} organizations"
                + (f", as of {imp.as_of}" if imp.as_of else "") + ")", "",
-           "Each organization checked under both versions (the answers `regkb check` gives)."]
+           "Each organization checked under both versions"
+           + (f" with the vectorized evaluator; {imp.verified} drawn at random re-checked through "
+              "`regkb check`'s Datalog path, all agreeing." if hasattr(imp, "verified")
+              else " (the answers `regkb check` gives).")]
     for program in imp.programs:
         t: Counter = imp.transitions[program]
         flips = [f for f in imp.flips if f.program == program]
@@ -177,6 +190,14 @@ def _impact(imp, max_flips: int) -> list[str]:
                 out += _conditions(f)
             if len(flips) > max_flips:
                 out.append(f"- … and {len(flips) - max_flips} more (see --json)")
+        by_condition = getattr(imp, "by_condition", {}).get(program)
+        if by_condition:
+            out += ["", "| condition | flips it takes part in |", "|---|---|"]
+            out += [f"| {_code(c)} | {n} |" for c, n in by_condition.most_common() if n]
+        by_city = getattr(imp, "by_city", {}).get(program)
+        if by_city:
+            out += ["", "| city: old → new | organizations |", "|---|---|"]
+            out += [f"| {k} | {n} |" for k, n in sorted(by_city.items())]
         disc = [f for f in imp.discretion if f.program == program]
         if disc:
             out += ["", f"{len(disc)} organization{'s fail' if len(disc) != 1 else ' fails'} under both versions "
