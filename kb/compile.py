@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable, Iterator
 
+from kb.fields import expand_axioms  # noqa: F401  (kb.base and kb.relations import it from here)
 from kb.measures import bounds, shift_years
 from kb.model import Node, Program
 
@@ -18,17 +19,6 @@ COMPOSITE_AS = {"all": "all", "function": "all", "any": "any"}
 
 def _truth(value: bool) -> str:
     return "true" if value else "false"
-
-
-def expand_axioms(axioms: list[dict], functions: Iterable[str]) -> list[tuple[str, str]]:
-    pairs = []
-    for axiom in axioms:
-        a, b = axiom["le"]
-        if "*" in a or "*" in b:
-            pairs.extend((a.replace("*", f), b.replace("*", f)) for f in functions)
-        else:
-            pairs.append((a, b))
-    return pairs
 
 
 def node_facts(node: Node) -> Iterator[tuple]:

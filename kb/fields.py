@@ -16,14 +16,18 @@ whose items are described in :data:`RECORDS`.
 """
 from __future__ import annotations
 
-from kb.model import PROGRAMS
+from typing import Iterable
 
-SERVICE_FUNCTIONS = (
-    "information", "policy", "consulting", "financing", "technology", "entrepreneurship",
-    "training", "management_consulting", "market_development", "legal", "professional",
-    "industrial_chain", "achievement_transformation", "integrated_development",
-    "digital_transformation",
-)
+from kb.model import FACTS_SOURCE, PROGRAMS
+
+
+def _facts(name: str) -> dict:
+    from kb.yamlio import read_yaml
+    return read_yaml(FACTS_SOURCE / name) or {}
+
+
+# facts/functions.yaml's keys, in its order (CSV columns and docs follow it).
+SERVICE_FUNCTIONS = tuple(_facts("functions.yaml").get("functions") or {})
 SPONSORS = ("enterprise", "government", "public_institution", "social_organization")
 KINDS = (
     "incubator", "hard_tech_incubator", "maker_space", "university_science_park", "returnee_park",
@@ -135,21 +139,40 @@ FIELDS: dict[str, str] = {
 META_FIELDS = ("id", "name", "as_of", "notes")
 HISTORY_FIELDS = ("credit_events", "designations", "revocations", "attest")
 
+
+def expand_axioms(axioms: list[dict], functions: Iterable[str]) -> list[tuple[str, str]]:
+    """facts/measures.yaml's ``le: [a, b]`` as (a, b) pairs, ``*`` spelled out per function."""
+    pairs = []
+    for axiom in axioms:
+        a, b = axiom["le"]
+        if "*" in a or "*" in b:
+            pairs.extend((a.replace("*", f), b.replace("*", f)) for f in functions)
+        else:
+            pairs.append((a, b))
+    return pairs
+
+
+def _ordered_pairs(axioms: list[dict]) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for axiom in axioms:
+        small, large = axiom["le"]
+        if axiom.get("blame") not in (None, small, large):
+            from kb.errors import InputError
+            raise InputError(str(FACTS_SOURCE / "measures.yaml"), "axioms.blame",
+                             f"expected {small} or {large}, got {axiom['blame']}")
+        upper = axiom.get("blame") == large
+        for a, b in expand_axioms([axiom], SERVICE_FUNCTIONS):
+            out.append((b, ">=", a) if upper else (a, "<=", b))
+    return tuple(out)
+
+
 # Part-whole relations the spec states ("never less than", "of whom"): a
 # profile that breaks one holds a typo that would otherwise be silently
-# misread. The same relations as facts/measures.yaml's axioms, each written
-# as (field blamed, "<=" or ">=", other field).
-ORDERED_PAIRS = (
-    ("staff.college_or_mid_title", ">=", "staff.bachelor_or_mid_title"),
-    ("staff.fulltime_service", "<=", "staff.service"),
-    ("staff.college_or_mid_title", "<=", "staff.service"),
-    ("staff.fulltime_qualified", "<=", "staff.fulltime_service"),
-    ("staff.fulltime_qualified", "<=", "staff.college_or_mid_title"),
-    ("performance.smes_served_jjj", "<=", "performance.smes_served"),
-    *((f"services.{fn}.firm_visits", ">=", f"services.{fn}.firms_offline") for fn in SERVICE_FUNCTIONS),
-    *((f"services.{fn}.firm_visits_all", ">=", f"services.{fn}.firm_visits") for fn in SERVICE_FUNCTIONS),
-    *((f"services.{fn}.trainees_offline", "<=", f"services.{fn}.trainees") for fn in SERVICE_FUNCTIONS),
-)
+# misread. facts/measures.yaml's axioms, each as (field blamed, "<=" or ">=",
+# other field); an axiom's `blame` names the field an error points at
+# (default the smaller).
+MEASURE_AXIOMS: list[dict] = _facts("measures.yaml").get("axioms") or []
+ORDERED_PAIRS = _ordered_pairs(MEASURE_AXIOMS)
 
 # Dates that cannot lie after the evaluation date.
 PAST_DATES = ("founded_on", "registered_on", "operating_since")

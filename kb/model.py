@@ -13,7 +13,8 @@ from typing import Any
 # The program vocabulary is data (facts/programs.yaml), read from the source tree
 # rather than REGKB_FACTS: an encoding names its programs from this list, so the
 # list belongs to the code's contract, not to one facts directory.
-PROGRAMS_FILE = Path(__file__).resolve().parent.parent / "facts" / "programs.yaml"
+FACTS_SOURCE = Path(__file__).resolve().parent.parent / "facts"
+PROGRAMS_FILE = FACTS_SOURCE / "programs.yaml"
 
 
 @dataclass(frozen=True)
