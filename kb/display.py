@@ -179,6 +179,13 @@ class Standing:
                                  "原文 text": _words(self.kb.base.nodes.get(f.condition)) or f.citation.text})
         return table(rows, f"Conditions not met by {self.report.org}, with their clauses")
 
+    def picture(self) -> Picture:
+        """The qualification matrix: one row per program, a square per condition
+        (√ met, × failed, ? data missing, · evidence to prepare) — kb/pictures.py."""
+        from kb.pictures import matrix_png
+        with keep_backend():
+            return Picture(matrix_png(self.kb.base, self.report))
+
     def to_json(self) -> dict:
         return self.report.to_json()
 
@@ -287,6 +294,13 @@ class PlanView:
                                   "entity": x.get("entity") or "", "why": x["why"],
                                   "instead": x.get("instead") or "", "hint": x.get("hint") or ""}
                                  for x in p["impossible"]], "What cannot be done, and why")
+
+    def timeline(self) -> Picture:
+        """The applications on a calendar: each step's date, the waits before it, the
+        assumed yearly calls, the title it leans on — kb/pictures.py."""
+        from kb.pictures import timeline_png
+        with keep_backend():
+            return Picture(timeline_png(self.result.to_json()))
 
     def buys(self) -> Table:
         """Each distinct change alone, checked again (kb.plan.apply_step and the Datalog

@@ -59,8 +59,11 @@ def plan_text(p: Plan) -> str:
                      f"({', '.join(p.cut)}). The best partial plan follows: what each target needs and when, "
                      "without the joint changes (raise --timeout to search longer).")
     elif not p.complete:
+        minimal = not {"fewest changes", "smallest amounts"} & set(p.cut)
         lines.append(f"The time limit ({_secs(p.timeout)}) cut short: {', '.join(p.cut)}. The plan below is "
-                     "valid, but it may not be the smallest (raise --timeout to search longer).")
+                     + ("valid and smallest; only the lists named above may be incomplete"
+                        if minimal else "valid, but it may not be the smallest")
+                     + " (raise --timeout to search longer).")
     if p.call_month:
         lines.append(f"Assumed: applications open once a year (原则上每年一次) on 1 {_MONTHS[p.call_month - 1]}, "
                      f"and a title is granted {p.processing_months} months after its application "
