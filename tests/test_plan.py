@@ -533,3 +533,12 @@ def test_processing_months_end_on_the_corresponding_day(start, months, end):
 ])
 def test_which_figures_count_a_whole_year(name, yearly):
     assert is_yearly(name) is yearly
+
+
+def test_call_beyond_the_horizon_is_said(kb):
+    """The training figure can show only at the call of 2025 (贵阳 第六条（四）, 第八条): with a
+    horizon of 0 years the target is out of reach, and the plan names that call."""
+    p = plan(kb, GY900, ["guiyang.platform"], horizon=0)
+    assert p.steps == []
+    [x] = p.impossible
+    assert x["kind"] == "unreachable" and "2025-05-01" in x["why"] and "horizon" in x["why"]

@@ -14,7 +14,7 @@ from typing import Any
 import z3
 
 from kb.check import FAILED, MET
-from kb.fields import FIELDS
+from kb.fields import FIELDS, enum_values, is_enum, is_list_of_enum
 from kb.measures import shift_years
 from kb.model import Node
 from kb.planning.time import TIME_KINDS, _cmp, is_time_leaf, time_status
@@ -140,14 +140,14 @@ class EntityModel:
                   and name not in (self.profile.values if not self.blank else {}))
         if kind == "bool":
             var = Var(name, "bool", cur, z3.BoolVal(cur, self.ctx) if fixed else z3.Bool(zname, self.ctx), ctx=self.ctx)
-        elif kind.startswith("enum:") or kind == "str":
+        elif is_enum(kind) or kind == "str":
             domain = self._domain(name, kind, cur)
             z = z3.IntVal(domain.index(cur), self.ctx) if fixed else z3.Int(zname, self.ctx)
             var = Var(name, "enum", cur, z, domain=domain, ctx=self.ctx)
             if not fixed:
                 self.constraints.append(z3.And(z >= 0, z < len(domain)))
-        elif kind.startswith("list[enum:"):
-            values = kind[len("list[enum:"):-1].split("|")
+        elif is_list_of_enum(kind):
+            values = list(enum_values(kind))
             z = {x: (z3.BoolVal(x in cur, self.ctx) if cur is not None else z3.Bool(f"{zname}={x}", self.ctx)) for x in values}
             var = Var(name, "set", cur, z, domain=values, ctx=self.ctx)
         else:
@@ -183,7 +183,7 @@ class EntityModel:
         return self.kb._plan_maxima
 
     def _domain(self, name: str, kind: str, cur) -> list:
-        values = list(kind[5:].split("|")) if kind.startswith("enum:") else []
+        values = list(enum_values(kind))
         for prog in self.kb.programs.values():
             for n in prog.nodes():
                 if n.kind in ("locality", "applicant_type") and n.params["field"] == name:

@@ -282,9 +282,11 @@ class Planner(Readback):
                 return {"condition": b["condition"], "citation": b["citation"],
                         "why": self._time_words(b["node"], next(e for e in self.entities if e.id == tg.entity),
                                                 None)}
+        calls_ = [c for b in tg.blockers for c in b.get("calls", [])]
+        first = max((c["call"] for c in calls_), default=None)
         return {"condition": None, "citation": None,
-                "why": f"the first call it could be filed at lies after the {self.horizon}-year horizon "
-                       f"(to {self.horizon_end})"}
+                "why": (f"the first call it could be filed at{f' ({first})' if first else ''} lies after the "
+                        f"{self.horizon}-year horizon (to {self.horizon_end})")}
 
     def _feasible(self, model: EntityModel, program: str, day: date) -> list[str]:
         """Can this entity qualify on ``day`` whatever it changes? If not, the

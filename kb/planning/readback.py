@@ -422,9 +422,11 @@ class Readback:
             if instead == eid:
                 continue
             entry = {"kind": "unreachable", "programs": [t], "entity": eid,
-                     "citations": [r["citation"].to_json() for r in reasons],
-                     "conditions": [r["condition"] for r in reasons],
-                     "why": "; ".join(f"{r['citation'].label()} {r['condition']}: {r['why']}" for r in reasons),
+                     "citations": [r["citation"].to_json() for r in reasons if r["citation"] is not None],
+                     "conditions": [r["condition"] for r in reasons if r["condition"] is not None],
+                     # a call beyond the horizon has no condition of its own to cite
+                     "why": "; ".join(f"{r['citation'].label()} {r['condition']}: {r['why']}"
+                                      if r["citation"] is not None else r["why"] for r in reasons),
                      "instead": instead}
             hint = self._new_entity_hint(t, reasons)
             if hint and not instead:
@@ -436,7 +438,7 @@ class Readback:
     def _new_entity_hint(self, t: str, reasons: list[dict]) -> str | None:
         """For a registration city no entity has: a new entity there would need
         the years the text asks for."""
-        cities = [self.kb.nodes[r["condition"]] for r in reasons]
+        cities = [self.kb.nodes[r["condition"]] for r in reasons if r["condition"] is not None]
         localities = [n for n in cities if n.kind == "locality" and n.params["field"] == "registered_city"]
         if not localities:
             return None
