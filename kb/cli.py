@@ -17,7 +17,7 @@ from datetime import date
 
 from kb.errors import InputError, Interrupted
 
-ORDER = ("check", "explain", "coverage", "review", "compare", "lint", "graph", "plan", "report", "diff", "screen", "population", "sweep", "serve",
+ORDER = ("check", "explain", "coverage", "review", "compare", "lint", "graph", "plan", "report", "diff", "draft", "screen", "population", "sweep", "serve",
          "schema", "init")
 
 
