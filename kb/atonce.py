@@ -127,6 +127,27 @@ def split(logic: Logic, kb, programs: list[str]) -> list[list[str]]:
     return best or []
 
 
+def by_reason(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The conflicts grouped by what makes them one (the field and the rule that
+    decides it: one entity, one place of registration), each stated once; inside a
+    reason, the pairs of conflicting conditions grouped by what each side requires
+    (Beijing vs Chengdu), each with its own wording."""
+    out: dict[tuple, dict[str, Any]] = {}
+    for i, c in enumerate(conflicts):
+        w = c.get("witness") or {}
+        key = (w.get("field"), tuple(w.get("rules", [])))
+        reason = out.setdefault(key, {"field": w.get("field"), "rule": list(key[1]), "cases": {}})
+        sides = (w.get("left"), w.get("right"))
+        conds = [{k: x[k] for k in ("program", "condition", "cite")} for x in c["conditions"]]
+        if sides[::-1] in reason["cases"] and sides[0] != sides[1]:   # Guiyang–Beijing is Beijing–Guiyang
+            sides, conds = sides[::-1], conds[::-1]
+        case = reason["cases"].setdefault(sides, {
+            "left": sides[0], "right": sides[1], "why": w.get("axioms", []), "pairs": []})
+        case["pairs"].append({"index": i, "conditions": conds})
+    return [dict(r, cases=list(r["cases"].values()),
+                 count=sum(len(x["pairs"]) for x in r["cases"].values())) for r in out.values()]
+
+
 # -- a profile ---------------------------------------------------------------------
 def at_once(kb, profile, programs: list[str] | None = None, as_of=None, catalogue=None) -> dict[str, Any]:
     ids = kb.program_ids(programs, "--programs")
@@ -142,6 +163,7 @@ def at_once(kb, profile, programs: list[str] | None = None, as_of=None, catalogu
         if not conflicts:
             conflicts.append(conflict(logic, kb, ids))
     groups = [{"programs": g, "requires": allowed_values(logic, kb, g)} for g in split(logic, kb, ids)]
+    reasons = by_reason(conflicts)
     report = kb.check(profile, ids)
     entities = [e.id for e in getattr(profile, "entities", None) or [profile]]
     is_group = hasattr(profile, "entities")
@@ -173,7 +195,7 @@ def at_once(kb, profile, programs: list[str] | None = None, as_of=None, catalogu
             row["needs"] = allowed_values(logic, kb, [p])
         assignment.append(row)
     return {"org": profile.id, "as_of": profile.as_of.isoformat(), "programs": ids,
-            "possible": possible, "conflicts": conflicts, "groups": groups,
+            "possible": possible, "conflicts": conflicts, "reasons": reasons, "groups": groups,
             "entities": rows, "assignment": assignment}
 
 
@@ -184,14 +206,18 @@ def at_once_text(data: dict[str, Any]) -> str:
         lines.append("One entity could hold all of them: the texts set no conflicting conditions.")
     else:
         lines.append("No single entity can hold all of them:")
-        for c in data["conflicts"]:
-            parts = [f"{SHORT[x['program']]} {x['cite']} {x['condition']}" for x in c["conditions"]]
-            lines.append("  ✗ " + "  vs  ".join(parts))
-            w = c.get("witness")
-            if w:
-                lines.append(f"    {w['field']}: {w['left']}  vs  {w['right']}")
-                for why in w.get("axioms", []):
-                    lines.append(f"    ({why})")
+        for reason in data.get("reasons") or by_reason(data["conflicts"]):
+            rule = "; ".join(reason["rule"])
+            count = f" — {reason['count']} pairs of conditions" if reason["count"] > 1 else ""
+            lines.append(f"  ✗ {reason['field'] or 'conditions'}" + (f": {rule}" if rule else "") + count)
+            for case in reason["cases"]:
+                lines.append(f"    {case['left']}  vs  {case['right']}:")
+                for why in case["why"]:
+                    head, _, tail = why.partition(": ")
+                    lines.append(f"      ({tail if tail and head in reason['rule'] else why})")
+                for pair in case["pairs"]:
+                    parts = [f"{SHORT[x['program']]} {x['cite']}" for x in pair["conditions"]]
+                    lines.append("      " + "  vs  ".join(parts))
         split_text = " | ".join("{" + ", ".join(g["programs"]) + "}"
                                 + "".join(f" {k} ∈ {v}" for k, v in g["requires"].items())
                                 for g in data["groups"])

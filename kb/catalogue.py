@@ -11,6 +11,7 @@ checked only where the tree is in its default reading).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -108,6 +109,10 @@ class Entry:
     note: str | None = None
     validity: int | None = None    # designation valid for (years), where the entry states it
     source: str = ""
+    # a branch of a condition (北京基地 第六条（五）'s 高精尖 rule) carries no quote or hedge of
+    # its own: the words are its leaves', the hedge (原则上) its condition's
+    quote: str | None = None
+    strength: str | None = None
 
     @property
     def program(self) -> str:
@@ -148,6 +153,16 @@ class Axiom:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "terms": list(self.terms), "why": self.why}
+
+    def worded(self, left: str = "", right: str = "") -> str:
+        """The why for one pair: a single_valued axiom names the values each side
+        requires ({left}, {right}), so a Beijing–Chengdu conflict names no third city."""
+        return self.why.replace("{left}", left).replace("{right}", right)
+
+    @property
+    def rule(self) -> str:
+        """The why without the pair: what every pair it decides has in common."""
+        return self.why.split(": ")[0] if "{left}" in self.why else self.why
 
 
 @dataclass
@@ -208,6 +223,38 @@ def _matches(pattern: str, measure: str) -> bool:
     return measure.startswith(head) and measure.endswith(tail) and "." not in measure[len(head):-len(tail) or None]
 
 
+def path_to(node: Node, kb) -> list[Node]:
+    """The nodes from the top-level condition down to ``node`` (inclusive)."""
+    def find(n: Node, trail: list[Node]):
+        if n is node:
+            return trail + [n]
+        for c in n.children:
+            if (hit := find(c, trail + [n])) is not None:
+                return hit
+        return None
+    for top in kb.programs[node.program].conditions:
+        if (hit := find(top, [])) is not None:
+            return hit
+    return [node]
+
+
+_HEDGE = {"mandatory": 0, "general": 1, "relaxable": 2}
+
+
+def shown_words(node: Node, kb) -> tuple[str | None, str]:
+    """(quote, strength) a reader should see for a condition or a branch of one: its own
+    quote, else its leaves' quotes in text order; the weakest strength on its way down
+    from the condition (a branch of a 原则上 condition is 原则上 too)."""
+    quote = node.quote
+    if not quote:
+        # a negated guard quotes what the branch is not (the general rule quoting 高精尖)
+        quotes = [n.quote for n in node.walk() if not n.children and n.quote
+                  and not (n.kind == "boolean" and n.params.get("expect") is False)]
+        quote = "；".join(dict.fromkeys(quotes)) or None
+    strength = max((n.strength for n in path_to(node, kb)), key=_HEDGE.__getitem__)
+    return quote, strength
+
+
 def _default_reading(node: Node, kb) -> bool:
     """Whether no switch in the condition's whole top-level tree is off its default."""
     top = next((t for t in kb.programs[node.program].conditions
@@ -266,9 +313,10 @@ class _Loader:
             if not isinstance(validity, int) or f"有效期为{chinese_numeral(validity)}年" not in node.citation.text \
                     and f"有效期为{validity}年" not in node.citation.text:
                 self.fail(f"{where}.validity", "expected the validity in years the cited text states (有效期为…年)")
+        quote, strength = shown_words(node, self.kb)
         return Entry(topic=topic, node=node, route=bool(raw.get("route")), note=raw.get("note"),
                      key="services" if is_function_list(node) else None, validity=validity,
-                     source=f"{self.source}: {where}")
+                     source=f"{self.source}: {where}", quote=quote, strength=strength)
 
     def axiom(self, raw: Any, where: str) -> Axiom:
         if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
@@ -279,6 +327,9 @@ class _Loader:
         kind = kinds[0]
         terms = raw[kind]
         terms = tuple(terms) if isinstance(terms, list) else (terms,)
+        placeholders = set(re.findall(r"\{(\w*)\}", raw["why"]))
+        if placeholders and (kind != "single_valued" or placeholders != {"left", "right"}):
+            self.fail(f"{where}.why", "expected {left} and {right} only in a single_valued axiom's why")
         if kind in ("le", "incomparable") and len(terms) != 2:
             self.fail(f"{where}.{kind}", "expected two measures")
         if not all(isinstance(t, str) and t for t in terms):
@@ -328,7 +379,8 @@ class _Loader:
                           f"The {fn} function as each program defines it (offered, and its yearly figures).",
                           generated=True)
             rank = {p: i for i, p in enumerate(PROGRAMS)}
-            topic.entries = [Entry(topic.id, n, key=f"services.{fn}", source="generated from the encodings")
+            topic.entries = [Entry(topic.id, n, key=f"services.{fn}", source="generated from the encodings",
+                                   **dict(zip(("quote", "strength"), shown_words(n, self.kb))))
                              for n in sorted(nodes, key=lambda n: rank[n.program])]
             out.append(topic)
         return out

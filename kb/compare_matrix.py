@@ -211,7 +211,7 @@ def grouped_text(rels: list[Relation]) -> str:
         for r in items:
             # a finding resting on an axiom (one entity, one place of registration) is one
             # finding however many pairs of cities show it
-            axioms = r.witness.get("axioms") or []
+            axioms = r.witness.get("rules") or r.witness.get("axioms") or []
             why = ("; ".join(axioms) if axioms else _witness_text(r))
             groups.setdefault((r.measure, r.relation, why), []).append(r)
         for (measure, relation, why), group in groups.items():

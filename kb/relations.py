@@ -38,6 +38,7 @@ from typing import Any, Callable
 import z3
 
 from kb.catalogue import OWN, Catalogue, Entry, describe, figures, is_function_list, leaf_figure
+from kb.fields import enum_values
 from kb.model import LEAF_KINDS, PROGRAMS, SHORT, Node
 
 RELATIONS = ("dominates", "equivalent", "conflicts", "incomparable")
@@ -99,7 +100,7 @@ class Logic:
                 seen.setdefault(node.params["field"], []).extend(node.params["values"])
         for name, values in seen.items():
             kind = self.types.get(name, "str")
-            domain = kind[5:].split("|") if kind.startswith("enum:") else sorted(set(values)) + ["(other)"]
+            domain = list(enum_values(kind)) or sorted(set(values)) + ["(other)"]
             self.codes[name] = {v: i for i, v in enumerate(domain)}
 
     def _new(self, name: str, make, *domain):
@@ -315,21 +316,21 @@ class Side:
 def relaxable(entry: Entry, kb) -> bool:
     """Whether a stated exception lets the authority relax this condition (可适度放宽)."""
     node = entry.node
-    return node.strength == "relaxable" or any(
+    return (entry.strength or node.strength) == "relaxable" or any(
         node.id in exc.applies_to for exc in (kb.programs[node.program].exceptions if kb else []))
 
 
 def marks(entry: Entry, kb) -> str:
     """† a general rule (一般应 / 原则上); ‡ relaxable for some sponsors (可适度放宽)."""
-    return ("†" if entry.node.strength == "general" else "") + ("‡" if relaxable(entry, kb) else "")
+    return ("†" if (entry.strength or entry.node.strength) == "general" else "") + ("‡" if relaxable(entry, kb) else "")
 
 
 def entry_json(e: Entry, kb=None) -> dict[str, Any]:
     n = e.node
     out = {"program": n.program, "condition": n.id, "citation": n.citation.to_json(),
-           "cite": n.citation.label(), "quote": n.quote,
+           "cite": n.citation.label(), "quote": e.quote or n.quote,
            "requires": "; ".join(describe(f, True) for f in figures(n)),
-           "strength": n.strength}
+           "strength": e.strength or n.strength}
     if kb is not None and relaxable(e, kb):
         out["relaxable"] = True
     if e.route:
@@ -464,13 +465,33 @@ def witness(logic: Logic, kind: str, left: Side, right: Side) -> dict[str, Any]:
     if any(e.node.kind in ("ban", "reapplication") for s in (left, right) for e in s.entries) and logic.own:
         axioms += [a for a in logic.cat.axioms if a.kind == "own_program"]
     if axioms:
-        out["axioms"] = [a.why for a in axioms]
+        out["axioms"] = [a.worded(_values(left, main), _values(right, main)) for a in axioms]
+        # the same axioms without the pair's values: what groups the findings they decide
+        out["rules"] = [a.rule for a in axioms]
     return out
 
 
+def _values(side: Side, measure: str | None) -> str:
+    """The values a side allows a single-valued field (注册地): "Beijing"."""
+    vals = [v for e in side.entries for leaf in leaves(e.node)
+            if (f := leaf_figure(leaf)) and f["measure"] == measure and f["op"] == "in" for v in f["value"]]
+    return " or ".join(str(v).replace("_", " ").title() for v in dict.fromkeys(vals)) or "another place"
+
+
 # -- the comparison of a set of programs -------------------------------------------
+def components(measure: str) -> list[str]:
+    """A measure and the persons it counts: a share of qualified staff speaks of the
+    qualified persons (北京基地 第六条（八） 8 qualified persons is comparable with 北京平台
+    第五条（六）'s 80% of the staff being qualified). Not its denominator: every staff
+    figure bounds the staff, and pairing each with each would bury the findings."""
+    if measure.startswith(("share(", "share_within(")):
+        return [measure, measure[measure.index("(") + 1:-1].split(",")[0].strip()]
+    return [measure]
+
+
 def _related(cat: Catalogue, a: Entry, b: Entry) -> bool:
-    ma, mb = a.measures(), b.measures()
+    ma = [c for m in a.measures() for c in components(m)]
+    mb = [c for m in b.measures() for c in components(m)]
     return bool(set(ma) & set(mb)) or bool(cat.linking(ma, mb))
 
 
@@ -480,8 +501,10 @@ def _by_program(entry: Entry) -> int:
 
 def condition_relations(logic: Logic, programs: list[str] | None = None,
                         topics: list[str] | None = None) -> list[Relation]:
-    """Every pair of comparable conditions of two programs (and the two rules
-    of one program that apply to different entities, marked ``route``)."""
+    """Every pair of comparable conditions of two programs. Two conditions of one
+    program are never paired: the branches of one condition (北京基地 第六条（五）'s
+    general and 高精尖 rules, marked ``route``) apply to different bases, and two
+    conditions of one text both apply, so neither is a finding about the cities."""
     programs = programs or list(PROGRAMS)
     out = []
     for topic in logic.cat.topics:
@@ -490,8 +513,7 @@ def condition_relations(logic: Logic, programs: list[str] | None = None,
         entries = sorted((e for e in topic.entries if e.program in programs), key=_by_program)
         for i, a in enumerate(entries):
             for b in entries[i + 1:]:
-                same = a.program == b.program
-                if same and not (a.route and b.route):
+                if a.program == b.program:
                     continue
                 if not _related(logic.cat, a, b):
                     continue

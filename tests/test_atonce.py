@@ -95,3 +95,26 @@ def test_cli_at_once_bad_input_exits_2_with_nothing_on_stdout(tmp_path):
     assert len(out.stderr.strip().splitlines()) == 1
     out = regkb("compare", "--at-once", str(ORGS / "group-jingrong.yaml"), "--programs", "beijing.nothing")
     assert out.returncode == 2 and out.stdout == "" and "--programs" in out.stderr
+
+
+def test_六个项目_注册地_conflict_stated_once_with_its_pairs_by_city(kb):
+    # 北京 第五条（二）/第五条（一）/第六条（一）注册在北京市, 贵阳 第三条, 成都 第四条（一）/第六条（一）在本市登记:
+    # eleven pairs of conditions, one reason (one entity, one place of registration), three pairs of cities
+    data = at_once(kb, ORGS / "group-jingrong.yaml")
+    (reason,) = data["reasons"]
+    assert reason["field"] == "registered_city" and reason["count"] == 11 == len(data["conflicts"])
+    cities = {(c["left"], c["right"]): len(c["pairs"]) for c in reason["cases"]}
+    assert cities == {("= beijing", "= guiyang"): 3, ("= beijing", "= chengdu"): 6, ("= guiyang", "= chengdu"): 2}
+    bj_cd = next(c for c in reason["cases"] if c["right"] == "= chengdu" and c["left"] == "= beijing")
+    assert all("Beijing" in w and "Chengdu" in w and "Guiyang" not in w for w in bj_cd["why"])
+    assert {(x["conditions"][0]["cite"], x["conditions"][1]["cite"]) for x in bj_cd["pairs"]} >= {
+        ("第五条（一）", "第四条（一）"), ("第六条（一）", "第六条（一）")}
+
+
+def test_cli_at_once_text_says_the_registration_reason_once():
+    out = regkb("compare", "--at-once", str(ORGS / "group-jingrong.yaml"))
+    assert out.returncode == 0, out.stderr
+    head = out.stdout.split("fewest entities")[0]
+    assert head.count("One legal entity has one place of registration") == 1
+    bj_cd = head.split("= beijing  vs  = chengdu:")[1].split("  = ")[0].splitlines()[1]
+    assert "Beijing and in Chengdu" in bj_cd and "Guiyang" not in bj_cd

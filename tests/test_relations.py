@@ -95,9 +95,13 @@ def test_成都基地第七条_不少于4种_incomparable_北京基地第七条_
     assert_relation(logic, "chengdu.base/functions", "beijing.base/functions", "incomparable")
 
 
-def test_成都基地第七条_不少于4种_dominates_北京平台第六条_至少三项(logic):
-    # shared: information, entrepreneurship, technology, training, market, financing, management consulting
-    assert_relation(logic, "chengdu.base/functions", "beijing.platform/functions", "dominates")
+def test_成都基地第七条_不少于4种_incomparable_北京平台第六条_至少三项(logic):
+    # the lists share 7 functions, but 北京平台 第六条 asks capabilities of each that 成都基地 第七条
+    # does not name: （四）创业服务 具有较强的创业辅导能力…开展工商、财税、人力等…代理服务, （五）培训
+    # 具有培训资质或在中小企业主管部门备案、具有远程培训能力, （八）法律 具有…信息查询功能; a base with
+    # four of 成都's functions (家次 and 次 met) may lack them all. 成都's 家次 figures are not in 北京.
+    r = assert_relation(logic, "chengdu.base/functions", "beijing.platform/functions", "incomparable")
+    assert r.witness["field"] == "services"
 
 
 def test_贵阳第六条一_线下60家活动4次_dominates_成都基地第七条一_30家次活动3次(logic):
@@ -133,9 +137,20 @@ def test_北京平台第五条七_公益20_equivalent_贵阳第五条四_20以�
                     "equivalent")
 
 
-def test_北京平台第五条六_无不良信用记录_equivalent_成都基地第六条二_无违法违纪无不良信用(logic):
-    # both without a window, both the unit and its legal representative, every kind of record
-    assert_relation(logic, "beijing.platform/clean_credit", "chengdu.base/clean_record", "equivalent")
+def test_成都基地第六条二_无违法违纪无不良信用_不限期_dominates_北京平台第五条六_read_with_第八条三年(logic):
+    # the same kinds of record of the unit and its legal representative; 成都基地 第六条（二） states no
+    # window (ever), 北京平台 第五条（六） is read with 第八条's 三年内 (switch
+    # beijing_platform_credit_window, default three_years): a record four years old bars only in 成都
+    assert_relation(logic, "chengdu.base/clean_record", "beijing.platform/clean_credit", "dominates")
+
+
+def test_成都基地第六条二_still_dominates_北京平台第五条六_when_both_read_without_window():
+    # 无违法违纪行为、无不良信用记录 is read to include false materials (违纪), which 北京平台
+    # 第五条（六）无不良信用记录 does not name: the window alone is not the difference
+    kb = knowledge_base(beijing_platform_credit_window="unbounded")
+    lg = Logic(kb, load_catalogue(kb))
+    r = assert_relation(lg, "chengdu.base/clean_record", "beijing.platform/clean_credit", "dominates")
+    assert "false_materials" in r.witness["left"] and "false_materials" not in r.witness["right"]
 
 
 def test_北京平台第十三条_equivalent_成都第十七条_有效期满当年可再次申报(logic):
@@ -155,19 +170,59 @@ def test_成都第四条一_在本市登记_conflicts_北京基地第六条一_�
     assert r.witness["field"] == "registered_city"
 
 
-def test_北京基地第六条五_一般规则60家_conflicts_高精尖规则40家(logic):
-    # read as lex specialis (switch beijing_base_high_tech=replaces): a base is under one rule or the other
-    r = assert_relation(logic, "beijing.base/resident_firms/general_rule",
-                        "beijing.base/resident_firms/high_tech_rule", "conflicts")
-    assert r.witness["field"] == "performance.high_tech_manufacturing_focus"
+def test_北京基地第六条五_一般规则与高精尖规则_never_compared_with_each_other(logic):
+    # 第六条（五）原则上不少于60家 / 对聚集"高精尖"…的基地…原则上不少于40家: two branches of one
+    # condition, each for other bases; no finding about the cities lies between them
+    for r in condition_relations(logic):
+        assert r.left.program != r.right.program, (r.left.entries[0].node.id, r.right.entries[0].node.id)
 
 
-def test_北京基地第六条五_两规则_incomparable_when_read_as_alternative_routes():
-    # switch beijing_base_high_tech=alternative: a 高精尖 base with 60 firms and 80% meets both
-    kb = knowledge_base(beijing_base_high_tech="alternative")
-    lg = Logic(kb, load_catalogue(kb))
-    assert_relation(lg, "beijing.base/resident_firms/general_rule",
-                    "beijing.base/resident_firms/high_tech_rule", "incomparable")
+def test_北京基地第六条五_each_rule_compared_with_成都基地第六条三_30家_with_its_words_and_原则上(logic):
+    rels = {r.left.entries[0].node.id: r for r in condition_relations(logic, ["beijing.base", "chengdu.base"],
+                                                                       ["resident_firms"])
+            if r.right.entries[0].node.id == "chengdu.base/resident_firms_now"}
+    for rule, figure in (("general_rule", "不少于60家"), ("high_tech_rule", "不少于40家")):
+        r = rels[f"beijing.base/resident_firms/{rule}"]
+        assert r.relation == "dominates"          # 60 (or 40) resident firms now ⇒ 30 now
+        side = r.to_json(logic.kb)["left"]
+        assert figure in side["quote"] and side["strength"] == "general", side   # 原则上
+        assert "目前入驻的小微企业30家以上" in r.to_json(logic.kb)["right"]["quote"]
+    # the general rule is the rule for bases that are not 高精尖: its words are not the 高精尖 words
+    assert "高精尖" not in rels["beijing.base/resident_firms/general_rule"].to_json(logic.kb)["left"]["quote"]
+    assert "高精尖" in rels["beijing.base/resident_firms/high_tech_rule"].to_json(logic.kb)["left"]["quote"]
+
+
+def test_北京基地第六条八_8名本科或中级职称_takes_part_at_condition_level(logic):
+    # 第六条（八）具有本科及以上学历或中级及以上职称的专业服务人员不少于8人 counts the same persons
+    # as 北京平台 第五条（六）'s 80% and 贵阳 第五条（五）'s 大专 80% (本科 ⊆ 大专); alone neither
+    # implies the other: 8 qualified among 100 staff is 8%, and 1 of 1 is 100% but 1 person
+    rels = condition_relations(logic, ["beijing.platform", "guiyang.platform", "beijing.base"], ["staff"])
+    paired = {(r.left.entries[0].node.id, r.right.entries[0].node.id): r.relation for r in rels}
+    base = "beijing.base/qualified_staff"
+    found = {a if b == base else b: rel for (a, b), rel in paired.items() if base in (a, b)}
+    assert found == {"beijing.platform/staff_qualification_share": "incomparable",
+                     "guiyang.platform/staff_qualification_share": "incomparable"}
+
+
+def test_北京服务站第六条_1000平方米服务空间_incomparable_北京基地第六条四_500平方米公共服务空间(logic):
+    # 可供开展活动、举办宣讲会等的服务空间 vs 公共服务空间: different measures (the catalogue's axiom
+    # says why); compared, each side quoted, and neither figure implies the other
+    r = assert_relation(logic, "beijing.station/service_space", "beijing.base/public_service_space", "incomparable")
+    j = r.to_json(logic.kb)
+    sides = {j["left"]["program"]: j["left"], j["right"]["program"]: j["right"]}
+    assert "不低于1000平方米的可供开展活动、举办宣讲会等的服务空间" in sides["beijing.station"]["quote"]
+    assert "公共服务空间不少于500平方米" in sides["beijing.base"]["quote"]
+    assert any("公共服务空间" in a and "not the same measure" in a for a in r.witness["axioms"])
+    assert any(x.relation == "incomparable" and {x.left.program, x.right.program} == {"beijing.station", "beijing.base"}
+               for x in condition_relations(logic, ["beijing.station", "beijing.base"], ["service_space"]))
+
+
+def test_注册地_conflict_wording_names_only_the_two_cities_of_the_pair(logic):
+    # 北京平台 第五条（一）注册地在本市 vs 成都 第四条（一）在本市行政区域内登记: Beijing and Chengdu, not Guiyang
+    r = assert_relation(logic, "beijing.platform/registered_in_beijing", "chengdu.platform/registered_in_chengdu",
+                        "conflicts")
+    (why,) = [a for a in r.witness["axioms"] if "registration" in a]
+    assert "Beijing" in why and "Chengdu" in why and "Guiyang" not in why
 
 
 # -- incomparable -------------------------------------------------------------------------
