@@ -73,7 +73,9 @@ def _step_lines(s: dict) -> list[str]:
     for e in s["evidence"]:
         if e.get("attest"):
             lines.append(f"{Citation(**e['citation']).label()}「{e['quote']}」: {e['action']}")
-    if not lines:
+    if s.get("partial"):
+        lines.append("changes not computed: the time limit ran out (see above)")
+    elif not lines:
         lines.append("no change needed; prepare the evidence below")
     return lines
 
@@ -90,6 +92,13 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
     report = kb.check(loaded, programs)
     planned = Planner(kb, loaded, programs, **plan_options).run()
     p = planned.to_json()
+    if p.get("partial"):
+        # no joint solution within the time limit: show what time alone decides, in date order
+        p["steps"] = sorted(({"program": x["program"], "name": PROGRAMS[x["program"]], "entity": x["entity"],
+                              "status": x["status"], "earliest": x["earliest"], "waits": x["waits"],
+                              "changes": [], "supply": [], "calls": [], "after": [], "relies_on": [],
+                              "evidence": [], "partial": True} for x in p["partial"]),
+                            key=lambda s: s["earliest"])
     group = hasattr(loaded, "entities")
     earliest = {}   # (program, entity or None) → what the plan says of it
     for t in p["targets"]:

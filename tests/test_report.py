@@ -136,3 +136,9 @@ def test_shorten_keeps_the_quoted_words(clause, quote, expect):
     assert expect in out and len(out) <= 62
     if len(clause) > 60:
         assert out.startswith("…") and out.endswith("…")
+
+
+def test_report_says_when_the_time_limit_cut_the_plan(kb):
+    html = render(kb, ORGS / "group-jingrong.yaml", timeout=0.1)
+    assert "0.1 s" in html and ("No plan found within 0.1 s" in html or "cut short" in html)
+    assert html.count('src="data:image/png;base64,') == 2
