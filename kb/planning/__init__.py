@@ -3,9 +3,11 @@ which order (see kb/planning/planner.py for the design and why z3).
 
 Modules of one concern: time.py (conditions only the calendar changes),
 model.py (one entity's profile and conditions as z3 terms), planner.py (the
-joint optimisation and reading it back), calls.py (when an application can
-be filed), result.py (the Plan), words.py (its text), apply.py (applying a
-step to a profile).
+joint optimisation under a time limit, one z3 Context per plan), readback.py
+(reading a solution back: changes, steps, options, what cannot be done),
+calls.py (when an application can be filed: the yearly call, yearly figures,
+a title granted first), result.py (the Plan), words.py (its text), apply.py
+(applying a step to a profile).
 """
 from __future__ import annotations
 
