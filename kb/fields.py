@@ -44,8 +44,28 @@ REVOCATION_REASONS = ("false_materials", "violation", "dishonesty", "failed_eval
 PROGRAM_IDS = tuple(PROGRAMS)
 
 
+# -- the type strings, written and read only here -----------------------------------
 def enum(values: tuple[str, ...]) -> str:
     return "enum:" + "|".join(values)
+
+
+def is_enum(kind: str) -> bool:
+    return kind.startswith("enum:")
+
+
+def is_list_of_enum(kind: str) -> bool:
+    return kind.startswith("list[enum:") and kind.endswith("]")
+
+
+def item_kind(kind: str) -> str:
+    """``list[X]`` -> ``X``."""
+    return kind[len("list["):-1] if kind.startswith("list[") and kind.endswith("]") else kind
+
+
+def enum_values(kind: str) -> tuple[str, ...]:
+    """The values of ``enum:a|b`` or ``list[enum:a|b]``; () for any other type."""
+    kind = item_kind(kind)
+    return tuple(kind[len("enum:"):].split("|")) if is_enum(kind) else ()
 
 
 SERVICE_FIELDS = {

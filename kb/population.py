@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from kb.errors import InputError
-from kb.fields import FIELDS, HISTORY_FIELDS
+from kb.fields import FIELDS, HISTORY_FIELDS, enum_values, is_enum
 from kb.measures import shift_years
 from kb.model import CITY_ZH, PROGRAM_INFO, PROGRAMS
 
@@ -409,10 +409,10 @@ class Probes:
 
     def _others(self, name: str, values: list[str]) -> list[str]:
         kind = FIELDS.get(name, "str")
-        if kind.startswith("enum:"):
-            return [v for v in kind[5:].split("|") if v not in values]
+        if is_enum(kind):
+            return [v for v in enum_values(kind) if v not in values]
         if name == "registered_city":
-            return [c for c in ("beijing", "guiyang", "chengdu") + OTHER_CITIES if c not in values]
+            return [c for c in tuple(CITY_ZH) + OTHER_CITIES if c not in values]
         return ["other"]
 
     # -- per kind -------------------------------------------------------------
@@ -553,7 +553,7 @@ class Probes:
         name = p["field"]
         kind = FIELDS[name]
         if kind.startswith("list["):
-            allowed = kind[10:-1].split("|")
+            allowed = enum_values(kind)
             outside = [k for k in allowed if k not in p["values"]]
             for v in p["values"]:
                 self.add(node, f"[{v}]").set(name, [v])
@@ -563,7 +563,7 @@ class Probes:
                     self.add(node, f"[{outside[0]}, {p['values'][0]}]").set(name, [outside[0], p["values"][0]])
             self.add(node, "empty list").set(name, [])
         else:
-            for v in kind[5:].split("|"):
+            for v in enum_values(kind):
                 self.add(node, v).set(name, v)
         self.add(node, "missing").set(name, None)
 
@@ -815,7 +815,7 @@ class _Block:
                 ref = self._ref(name)
                 value = np.clip(ref + .06 + .04 * z + .04 * rng.normal(size=n), 0, 1)
                 self.cells[name] = _HUNDREDTHS[np.round(value * 100).astype(np.int64)]
-            elif kind.startswith("enum:") and name == "facilities.park_type":
+            elif is_enum(kind) and name == "facilities.park_type":
                 self.cells[name] = np.where(family == "base", _choice(rng, PARKS, n), "").astype(object)
         self._staff()
         self._services(family)

@@ -25,7 +25,7 @@ from kb.errors import InputError, InputErrors
 from kb.inputs import (FIRST_DAY, LAST_DAY, MAX_DIGITS, NumberError, ascii_digits, bounded_number, parse_json,
                        parse_number, parse_text, read_text)
 from kb.fields import (FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES, PROGRAM_IDS, RECORDS,
-                       ENUM_ZH, enum_value)
+                       ENUM_ZH, enum_value, enum_values, is_enum, is_list_of_enum, item_kind)
 from kb.model import CITY_ZH
 
 __all__ = ["load_profile", "profile_from_dict", "flatten_row", "profile_from_row", "Profile", "Group",
@@ -254,14 +254,14 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
         if n < 0 or (kind == "int>=0" and n.denominator != 1):
             ctx.fail(name, f"expected {what}, got {_show(value)}")
         return n
-    if kind.startswith("enum:"):
-        return _choice(ctx, name, value, tuple(kind[5:].split("|")))
+    if is_enum(kind):
+        return _choice(ctx, name, value, enum_values(kind))
     if kind == "program":
         return _choice(ctx, name, value, PROGRAM_IDS, "program id")
-    if kind.startswith("list[enum:"):
+    if is_list_of_enum(kind):
         if not isinstance(value, (list, tuple)):
             ctx.fail(name, "expected a list")
-        items = [_convert(ctx, f"{name}[{i}]", kind[5:-1], v) for i, v in enumerate(value)]
+        items = [_convert(ctx, f"{name}[{i}]", item_kind(kind), v) for i, v in enumerate(value)]
         return tuple(dict.fromkeys(items))
     if kind == "map[year]int>=0":
         return _year_map(ctx, name, value)

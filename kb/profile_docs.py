@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kb.fields import (DOCS, ENUM_ZH, FIELDS, RECORD_DOCS, RECORDS, SERVICE_FIELDS, SERVICE_FUNCTIONS,
-                       doc_of)
+                       doc_of, enum_values, is_enum, is_list_of_enum)
 from kb.model import PROGRAMS, SHORT, Node
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "profile.md"
@@ -81,9 +81,9 @@ def attest_clauses(kb) -> dict[str, list[tuple[str, str, str]]]:
 # -- docs/profile.md --------------------------------------------------------------------------
 
 def type_words(kind: str) -> str:
-    if kind.startswith("enum:"):
+    if is_enum(kind):
         return "one of the values below · 取下表之一"
-    if kind.startswith("list[enum:"):
+    if is_list_of_enum(kind):
         return "list of the values below · 下表中的若干项"
     return {"str": "text", "bool": "true / false", "date": "date", "int>=0": "whole number ≥ 0",
             "money": "number ≥ 0", "m2": "number ≥ 0", "share": "share", "map[year]int>=0": "map year → count",
@@ -181,11 +181,11 @@ def _function_names(kb) -> dict[str, str]:
 def _leaf_schema(kind: str, name: str, program_ids) -> dict:
     zh, en, unit = doc_of(name) if name in FIELDS else ("", "", None)
     out: dict
-    if kind.startswith("enum:"):
-        values = kind[5:].split("|")
+    if is_enum(kind):
+        values = list(enum_values(kind))
         out = {"enum": values + [ENUM_ZH[v] for v in values if v in ENUM_ZH]}
-    elif kind.startswith("list[enum:"):
-        values = kind[10:-1].split("|")
+    elif is_list_of_enum(kind):
+        values = list(enum_values(kind))
         out = {"type": "array", "items": {"enum": values + [ENUM_ZH[v] for v in values if v in ENUM_ZH]}}
     elif kind == "program":
         out = {"enum": list(program_ids)}

@@ -8,7 +8,7 @@ means (not offered), so nothing is claimed until the person says so.
 """
 from __future__ import annotations
 
-from kb.fields import ENUM_ZH, FIELDS, SERVICE_FIELDS, doc_of
+from kb.fields import ENUM_ZH, FIELDS, SERVICE_FIELDS, doc_of, enum_values
 from kb.model import PROGRAMS
 from kb.profile_docs import HISTORY, SHORT, attest_clauses, cited, readers
 
@@ -44,8 +44,7 @@ def _comment(name: str, lang: str, read: dict) -> str:
     parts = [zh if lang == "zh" else en]
     if unit and kind not in ("date", "share"):   # the example says how to write those
         parts[0] += f" ({unit})"
-    if kind.startswith(("enum:", "list[enum:")):
-        values = kind.split(":", 1)[1].rstrip("]").split("|")
+    if values := enum_values(kind):
         parts.append(f"{w['values']}: " + ", ".join(ENUM_ZH.get(v, v) if lang == "zh" else v for v in values))
     elif kind in _EXAMPLE:
         parts.append(f"{w['eg']} {_EXAMPLE[kind]}")

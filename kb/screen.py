@@ -31,7 +31,7 @@ import pandas as pd
 from kb.errors import InputError
 from kb.inputs import FIRST_DAY, LAST_DAY, ascii_digits, check_regular, parse_json, parse_number
 from kb.outputs import Staged, check_output
-from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS
+from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS, enum_values, is_enum, is_list_of_enum
 # the profile reader's own tables, so a cell means here what it means there
 from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE, profile_from_row
 from kb.vectorized import Cat, Evaluator, Num, Records, Table, factorize, mul, program_columns
@@ -193,7 +193,7 @@ def _choices(kind: str) -> tuple[str, ...]:
     if kind == "program":
         from kb.fields import PROGRAM_IDS
         return PROGRAM_IDS
-    return tuple(kind[5:].split("|"))
+    return enum_values(kind)
 
 
 def parser_for(kind: str):
@@ -207,10 +207,10 @@ def parser_for(kind: str):
         return _share
     if kind == "date":
         return _date_value
-    if kind.startswith("enum:"):
+    if is_enum(kind):
         return _enum(_choices(kind))
-    if kind.startswith("list[enum:"):
-        return _kinds(_choices(kind[5:-1]))
+    if is_list_of_enum(kind):
+        return _kinds(_choices(kind))
     if kind == "map[year]int>=0":
         return _year_map
     if kind == "map[str]bool":
@@ -487,7 +487,7 @@ class Reader:
             elif kind == "date" and name != "as_of":
                 value, known = _gather(col, 0, np.int64)
                 t.dates[name] = (value.astype(np.int64), known)
-            elif kind == "str" or kind.startswith(("enum:", "list[enum:")):
+            elif kind == "str" or is_enum(kind) or is_list_of_enum(kind):
                 if name not in ("id", "name", "notes"):
                     codes = np.where(col.present() & np.append(col.ok, False)[col.codes], col.codes, -1)
                     t.cats[name] = Cat(codes, list(col.values))

@@ -78,10 +78,10 @@ def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Inpu
             item.kind, item.step = "number", "1" if kind == "int>=0" else "any"
         elif kind == "program":
             item.kind, item.options = "select", [("", "—")] + _enum_options(F.PROGRAM_IDS)
-        elif kind.startswith("enum:"):
-            item.kind, item.options = "select", [("", "未知 unknown")] + _enum_options(tuple(kind[5:].split("|")))
-        elif kind.startswith("list[enum:"):
-            item.kind, item.options = "multi", _enum_options(tuple(kind[10:-1].split("|")))
+        elif F.is_enum(kind):
+            item.kind, item.options = "select", [("", "未知 unknown")] + _enum_options(F.enum_values(kind))
+        elif F.is_list_of_enum(kind):
+            item.kind, item.options = "multi", _enum_options(F.enum_values(kind))
         elif kind.startswith("map[year]"):
             item.kind, item.years = "years", list(range(today.year - 6, today.year))
         by_section.setdefault(section, []).append(item)
@@ -104,8 +104,8 @@ def history_options() -> dict[str, dict[str, list[tuple[str, str]]]]:
                          ("revocations", "revocation")):
         out[name] = {}
         for key, (kind, _required) in F.RECORDS[record].items():
-            if kind.startswith("enum:"):
-                out[name][key] = _enum_options(tuple(kind[5:].split("|")))
+            if F.is_enum(kind):
+                out[name][key] = _enum_options(F.enum_values(kind))
             elif kind == "program":
                 out[name][key] = _enum_options(F.PROGRAM_IDS)
             else:
@@ -140,7 +140,7 @@ def profile_from_form(form: list[tuple[str, str]]) -> dict:
     for name, kind in F.FIELDS.items():
         if name in F.HISTORY_FIELDS:
             continue
-        if kind.startswith("list[enum:"):
+        if F.is_list_of_enum(kind):
             chosen = [v for v in values.get(name, []) if v]
             if chosen:
                 _put(profile, name, chosen)
