@@ -588,6 +588,7 @@ class Diff:
     switches: dict[str, str]                  # the settings of the switches that touch this document
     links: dict[str, str] = field(default_factory=dict)
     impact: "Impact | None" = None
+    texts: tuple = ()                         # the two Texts (documents), for the redline
 
     def substantive(self) -> list[Change]:
         return [c for c in self.changes if c.substantive]
@@ -627,6 +628,7 @@ def diff(kb, old_ref: tuple[str, Any], new_ref: tuple[str, Any]) -> Diff:
     switches = {name: kb.settings[name] for name, sw in kb.switch_defs.items()
                 if any(c.startswith(programs) for c in sw.changes)}
     out = diff_texts(texts[0], texts[1], kb.le_pairs, switches)
+    out.texts = tuple(texts)
     from kb.diff_reason import reason
     reason(kb, texts[0].document, texts[1].document, out.changes)
     return out

@@ -583,3 +583,25 @@ def test_population_impact_stops_when_the_evaluators_disagree(tmp_path, monkeypa
                                                        real(self, program)).astype(object))
     with pytest.raises(EvaluatorsDisagree, match="disagree on .*tianfu-"):
         main(["diff", "chengdu.base", "@illustrative-building-area", "--population", str(folder), "--verify", "2"])
+
+
+def test_redline_sets_the_texts_side_by_side_with_changes_and_impact(tmp_path, capsys):
+    # 成都 第六条 运营条件（一）: 8 千 → 5 千平方米 (ILLUSTRATIVE); the Tianfu base at 7999 and 5000 m² flips
+    from kb.cli import main
+    folder = _area_population(tmp_path)
+    out = tmp_path / "redline.html"
+    assert main(["diff", "chengdu.base", "@illustrative-building-area", "--population", str(folder),
+                 "--verify", "1", "--html", str(out)]) == 0
+    capsys.readouterr()
+    page = out.read_text(encoding="utf-8")
+    assert "NOT AN OFFICIAL TEXT" in page and "@font-face" in page          # glyphs embedded, no system font
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page)             # self-contained
+    assert "楼宇经济园建筑总面积在 <del>8</del>" in page and "楼宇经济园建筑总面积在 <ins>5</ins>" in page
+    row = page[page.index("楼宇经济园建筑总面积在 <ins>5</ins>"):]
+    row = row[:row.index("</tr>")]
+    assert "loosened" in row and AREA_ID in row and "some organization can gain from it" in row
+    assert "chengdu.base: 2 organizations flip on it" in row
+    assert page.count('<tr class="changed">') == 1                         # only 第六条 changed
+
+
+AREA_ID = "chengdu.base/building_area/building_economy/area"
