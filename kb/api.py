@@ -237,6 +237,13 @@ class KB:
         doc, key = self._ref(ref)
         return KB.of(KnowledgeBase(self.base.facts_dir, self.base.settings, versions={doc: key}))
 
+    def draft(self, *argv: str) -> str:
+        """``regkb draft …`` on this knowledge base's facts directory, e.g.
+        ``kb.draft("set", "chengdu.base@my-draft", CONDITION, "20")`` (kb/drafting.py)."""
+        from kb.cli import build_parser
+        args = build_parser().parse_args(["draft", *argv, "--facts", str(self.base.facts_dir)])
+        return args.run(args)
+
     def diff(self, old: str, new: str) -> DiffView:
         """What a revision changes, matched by condition (kb.diff). OLD and NEW are
         ``DOC@VERSION`` (``@VERSION`` for the same document), or a version file."""
