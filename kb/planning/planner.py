@@ -47,6 +47,7 @@ from kb.errors import InputError
 from kb.model import PROGRAMS
 from kb.planning import calls
 from kb.planning.model import EntityModel
+from kb.planning.limits import Limits
 from kb.planning.readback import Readback
 from kb.planning.result import DEFAULT_HORIZON, DEFAULT_TIMEOUT, Plan, held_designations
 from kb.planning.time import add_years, all_path_nodes, is_time_leaf, pass_date, time_status
@@ -87,7 +88,7 @@ def _number(value, name: str, low, high, kind=int):
     return value
 
 
-class Planner(Readback):
+class Planner(Readback, Limits):
     def __init__(self, kb, profile, targets: list[str] | None = None, horizon: int = DEFAULT_HORIZON,
                  timeout: float = DEFAULT_TIMEOUT, call_month: int = calls.CALL_MONTH,
                  processing_months: int = calls.PROCESSING_MONTHS):
