@@ -167,3 +167,13 @@ def test_renumber_shifts_articles_and_references(facts, capsys):
 def test_bad_draft_commands_name_what_is_wrong(facts, capsys, argv, words):
     code, out, err = run(capsys, *argv, "--facts", str(facts))
     assert code == 2 and words in err and err.count("\n") == 1 and out == ""
+
+
+def test_lint_takes_a_draft_by_id_and_by_file(facts, capsys):
+    # issue 12: lint on a draft crashed looking for source.txt; DOC@VERSION was refused
+    path = facts / "chengdu/sme-platform-and-startup-base/versions/area-6000.yaml"
+    for ref in ("chengdu.base@area-6000", str(path)):
+        code, out, err = run(capsys, "lint", ref, "--facts", str(facts))
+        assert code == 0 and err == "" and "成都" in out, (ref, err)
+    code, out, _ = run(capsys, "lint", "--encoding", "chengdu.base@area-6000", "--facts", str(facts))
+    assert code == 0 and "text and encoding agree" in out
