@@ -19,7 +19,7 @@ from typing import Any
 
 from kb.encoding import exact
 from kb.errors import InputError
-from kb.model import PROGRAMS, Citation, Node
+from kb.model import OP_SYMBOL, PROGRAMS, Citation, Node
 from kb.yamlio import read_yaml
 
 FIGURE_KEYS = ("measure", "op", "value", "unit", "window", "kinds", "subjects", "programs",
@@ -416,7 +416,7 @@ def fmt_value(value: Any, unit: str | None = None) -> str:
     return text + (_UNIT_WORDS.get(unit, f" {unit}") if unit else "")
 
 
-_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+_OPS = OP_SYMBOL
 
 
 def describe(fig: dict[str, Any], with_measure: bool = False) -> str:

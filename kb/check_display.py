@@ -19,7 +19,7 @@ from typing import Any
 from kb.check import FAILED, MET, UNKNOWN, ExplainNode, Reading, fmt
 from kb.fields import ENUM_ZH, FIELDS, doc_of
 from kb.measures import add_years, bounds, full_years
-from kb.model import CITY_ZH, PROGRAMS, Node
+from kb.model import CITY_ZH, NEGATED_OP, OP_SYMBOL, PROGRAMS, Node
 
 W = {
     "en": {"as_of": "as of", "texts": "Texts applied", "legend": "Legend",
@@ -136,7 +136,7 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
     m, op, t = p["measure"], p["op"], Fraction(p["value"])
     unit = unit_of(node)
     below = op in (">=", ">")
-    cmp = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}.get(op, "≠")   # how the figure fails the text
+    cmp = OP_SYMBOL[NEGATED_OP[op]] if op in NEGATED_OP else "≠"   # how the figure fails the text
     if m.kind == "years_since":
         since = v.get(m.args[0])
         if since is None:

@@ -23,7 +23,7 @@ from typing import Any
 from kb.catalogue import describe, figures, is_function_list, leaf_figure, load_catalogue
 from kb.errors import InputError
 from kb.outputs import atomic_files, check_output
-from kb.model import CITY_ZH, LEAF_KINDS, PROGRAMS, SHORT, Node
+from kb.model import CITY_ZH, LEAF_KINDS, OP_SYMBOL, PROGRAMS, SHORT, Node
 from kb.relations import SYMBOL, Logic, Relation, condition_relations, marks, program_relations
 
 PICTURE = "threshold-matrix.png"
@@ -90,7 +90,7 @@ def cell_words(fig: dict[str, Any], validity: int | None = None) -> tuple[str, s
             shown = f"{_num(Fraction(v) * 100)}%"
         else:
             shown = _num(v) + ("" if unit is None else " m²" if unit == "m2" else f" {unit}")
-        sym = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[op]
+        sym = OP_SYMBOL[op]
         short = shown.replace(" ", "")
         if unit == "m2" and v >= 10000:
             short = f"{_num(Fraction(v) / 10000)}万m²"

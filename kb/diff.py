@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.check import fmt
-from kb.model import Citation, Document, Node
+from kb.model import OP_SYMBOL, Citation, Document, Node
 from kb.versions import Text, Version
 
 SUBSTANTIVE = ("added", "removed", "tightened", "loosened", "changed", "strength_changed",
@@ -44,7 +44,7 @@ TITLES = {
     "unknown_in_new": "Unknown in the new version (not compared)",
 }
 STRENGTH_RANK = {"general": 0, "relaxable": 1, "mandatory": 2}
-OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+OPS = OP_SYMBOL
 _LABEL_RE = re.compile(r"^\s*第[一二三四五六七八九十百零两\d]+条\s*")
 
 

@@ -21,7 +21,7 @@ from math import lcm
 
 import numpy as np
 
-from kb.model import Node
+from kb.model import NEGATED_OP, Node
 
 _SAFE = 2 ** 62   # products below this fit int64
 SEP = ";"         # between ids in a result cell (no condition id or field name holds one)
@@ -359,7 +359,7 @@ def _threshold(ev: Evaluator, node: Node, t: Table):
     op, value = p["op"], Fraction(p["value"])
     lo, hi = ev.bounds(t, p["measure"])
     met_from, fail_from = (lo, hi) if op in (">=", ">") else (hi, lo)
-    fail_op = {">=": "<", ">": "<=", "<=": ">", "<": ">="}[op]
+    fail_op = NEGATED_OP[op]
     met = np.zeros(t.n, dtype=bool)
     failed = np.zeros(t.n, dtype=bool)
     for num, den, known in met_from:
