@@ -605,3 +605,30 @@ def test_redline_sets_the_texts_side_by_side_with_changes_and_impact(tmp_path, c
 
 
 AREA_ID = "chengdu.base/building_area/building_economy/area"
+
+
+def test_an_article_whose_conditions_moved_says_where(tmp_path):
+    # 北京平台 第八条's two bars moved into 第五条 as clauses （十）（十一）, 第八条 deleted: the article is
+    # removed, but its conditions are not (issue 12: it read "removed (no condition of its own)")
+    data, _ = copy_of(BJ, "current")
+    arts = data["articles"]
+    art8 = next(a for a in arts if a["number"] == 8)
+    art5 = next(a for a in arts if a["number"] == 5)
+    lead = "单位、企业或法人代表在申请受理截止日期前三年内不得"
+    for k, cl in enumerate(art8["clauses"], 10):
+        words = cl["text"].split("）", 1)[1]
+        cl["text"] = f"（{ {10: '十', 11: '十一'}[k] }）{lead}{words}"
+        cl["clause"] = k
+        art5["clauses"].append(cl)
+        art5["text"] += "\n" + cl["text"]
+    arts.remove(art8)
+    path = tmp_path / "moved.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    d = diff(knowledge_base(), (BJ, "current"), (BJ, path))
+    removed = [c for c in d.changes if c.category == "article_removed"]
+    assert [c.subject for c in removed] == ["第八条"]
+    assert removed[0].summary.endswith("its conditions moved: beijing.platform/no_penalties_3y, "
+                                       "beijing.platform/no_serious_dishonesty_3y → 第五条")
+    moved = {c.subject: c for c in d.changes if c.category == "renumbered" and c.level == "condition"}
+    assert moved["beijing.platform/no_penalties_3y"].summary == "第八条（一） → 第五条（十）"
+    assert not [c for c in d.changes if c.category == "removed"]
