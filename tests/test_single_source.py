@@ -1,0 +1,158 @@
+"""Facts stated once (issue 11 item 2): the programs' names live in
+facts/programs.yaml, the field-order relations in facts/measures.yaml, the
+service functions in facts/functions.yaml; Python derives the rest.
+
+The scanner reads the code's syntax tree, so comments and docstrings (prose that
+may cite 北京平台第八条 as an example) do not count; string constants do,
+f-string parts included, and so does a dict literal keyed by program ids.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+from kb import fields
+from kb.model import CITY_ZH, PROGRAM_INFO, PROGRAMS, PROGRAMS_FILE, SHORT
+
+ROOT = Path(__file__).resolve().parent.parent
+LOADER = ROOT / "kb" / "model.py"
+
+
+def _facts(name: str):
+    return yaml.safe_load((ROOT / "facts" / name).read_text(encoding="utf-8"))
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                out.add(id(body[0].value))
+    return out
+
+
+def restatements(source: str, names: dict[str, str], program_ids) -> list[str]:
+    """Each string constant holding one of ``names`` (what -> text), and each dict
+    literal keyed by three or more program ids, as 'line N: ...'."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            for what, text in names.items():
+                if text in node.value:
+                    out.append(f"line {node.lineno}: {what} {text!r}")
+        elif isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in program_ids]
+            if len(keys) >= 3:
+                out.append(f"line {node.lineno}: a dict keyed by program ids {keys}")
+    return out
+
+
+def _names() -> dict[str, str]:
+    out = {}
+    for pid, info in PROGRAM_INFO.items():
+        out[f"{pid} Chinese name"] = info.zh
+        out[f"{pid} short name"] = info.short
+    return out
+
+
+def test_programs_named_only_in_facts_programs_yaml():
+    found = []
+    for path in sorted((ROOT / "kb").rglob("*.py")):
+        if path == LOADER:
+            continue
+        for hit in restatements(path.read_text(encoding="utf-8"), _names(), set(PROGRAMS)):
+            found.append(f"{path.relative_to(ROOT)} {hit}")
+    assert not found, "program facts restated outside facts/programs.yaml (use kb.model):\n" + "\n".join(found)
+
+
+def test_the_scanner_finds_a_restatement_and_ignores_prose():
+    # boundary pair: the same words as a docstring (prose) and as a value (a restatement)
+    prose = '"""北京平台第八条 says so."""\nX = 1\n'
+    value = 'X = {"a": "北京平台"}\n'
+    keyed = 'POS = {"beijing.station": 1, "beijing.platform": 2, "beijing.base": 3}\n'
+    two_keys = 'POS = {"beijing.station": 1, "beijing.platform": 2}\n'
+    names = {"short": "北京平台"}
+    assert restatements(prose, names, set(PROGRAMS)) == []
+    assert restatements(value, names, set(PROGRAMS)) == ["line 1: short '北京平台'"]
+    assert restatements('f"{x} 北京平台"\n', names, set(PROGRAMS)) == ["line 1: short '北京平台'"]
+    assert len(restatements(keyed, {}, set(PROGRAMS))) == 1
+    assert restatements(two_keys, {}, set(PROGRAMS)) == []
+
+
+def test_programs_yaml_agrees_with_the_encodings():
+    """Each program's document is an encoding that defines it in its own city
+    (seeds README: 004 defines chengdu.platform and chengdu.base), and every
+    program an encoding defines is listed in facts/programs.yaml."""
+    raw = yaml.safe_load(PROGRAMS_FILE.read_text(encoding="utf-8"))
+    assert [p["id"] for p in raw["programs"]] == list(PROGRAMS)
+    defined = {}
+    for path in sorted((ROOT / "facts").glob("*/*/encoding.yaml")):
+        head = yaml.safe_load(path.read_text(encoding="utf-8"))["document"]
+        for pid in head["programs"]:
+            defined[pid] = (head["id"], head["city"])
+    assert set(defined) == set(PROGRAMS)
+    for pid, info in PROGRAM_INFO.items():
+        assert defined[pid] == (info.document, info.city), pid
+        assert info.city in CITY_ZH and info.zh.startswith(CITY_ZH[info.city]), pid
+        assert info.short.startswith(CITY_ZH[info.city]), pid
+    assert len(set(SHORT.values())) == len(SHORT), "two programs share a short name"
+
+
+def _expected_pairs() -> set[tuple[str, str]]:
+    functions = list(_facts("functions.yaml")["functions"])
+    out = set()
+    for axiom in _facts("measures.yaml")["axioms"]:
+        a, b = axiom["le"]
+        for fn in functions if "*" in a + b else [None]:
+            out.add((a.replace("*", fn), b.replace("*", fn)) if fn else (a, b))
+    return out
+
+
+def _as_le(pairs) -> set[tuple[str, str]]:
+    return {(a, b) if op == "<=" else (b, a) for a, op, b in pairs}
+
+
+def test_ordered_pairs_are_the_measures_axioms():
+    assert _as_le(fields.ORDERED_PAIRS) == _expected_pairs()
+    # and the comparison can tell them apart: one pair reversed is a disagreement
+    name, op, other = fields.ORDERED_PAIRS[0]
+    flipped = ((name, "<=" if op == ">=" else ">=", other),) + fields.ORDERED_PAIRS[1:]
+    assert _as_le(flipped) != _expected_pairs()
+
+
+def test_ordered_pairs_blame_the_field_the_spec_bounds():
+    # profile spec: college_or_mid_title is "never less than" bachelor_or_mid_title, and
+    # firm_visits never less than firms_offline: the error names the larger field there
+    assert ("staff.college_or_mid_title", ">=", "staff.bachelor_or_mid_title") in fields.ORDERED_PAIRS
+    assert ("services.training.firm_visits", ">=", "services.training.firms_offline") in fields.ORDERED_PAIRS
+    assert ("staff.fulltime_service", "<=", "staff.service") in fields.ORDERED_PAIRS
+
+
+def test_service_functions_are_functions_yaml():
+    assert fields.SERVICE_FUNCTIONS == tuple(_facts("functions.yaml")["functions"])
+
+
+def test_field_types_read_by_kb_fields():
+    assert fields.enum_values(fields.FIELDS["sponsor"]) == fields.SPONSORS
+    assert fields.enum_values(fields.FIELDS["kinds"]) == fields.KINDS
+    assert fields.is_list_of_enum(fields.FIELDS["kinds"]) and not fields.is_enum(fields.FIELDS["kinds"])
+    assert fields.enum_values("int>=0") == () and fields.enum_values("program") == ()
+
+
+def test_no_field_type_sliced_by_hand():
+    """The type strings are parsed in kb/fields.py only (no kind[5:] / kind[10:-1])."""
+    found = []
+    for path in sorted((ROOT / "kb").rglob("*.py")):
+        if path == ROOT / "kb" / "fields.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ('[5:].split("|")', '[10:-1]', '[len("list[enum:"):', 'startswith("enum:")',
+                       'startswith("list[enum:")'):
+            if needle in text:
+                found.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not found, found
