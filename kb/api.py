@@ -9,6 +9,8 @@ answers that display as tables with citations (or pictures) in Jupyter.
     kb.what_if(profile, {"performance.satisfaction": 0.9})
     kb.compare(level="program")                 # dominates / equivalent / conflicts / incomparable
     kb.matrix(); kb.matrix_picture()            # thresholds side by side; as a heatmap
+    kb.relation_matrix(["staff"])               # who is stricter, programs x programs; .._picture()
+    kb.sweep("beijing.platform", "beijing.platform/total_assets", [200, 150], kb.population(2000))
     kb.graph()                                  # networkx MultiDiGraph of the programs; .picture()
     kb.at_once(group); kb.plan(profile)         # who holds what; what to change, when, in which order
     kb.versions("beijing.platform"); kb.diff("beijing.platform@2017", "@2019")
@@ -186,6 +188,38 @@ class KB:
                      + (f": {relation} ({what.get(relation, '')})" if relation else ""),
                      "dominates: every organization meeting the left meets the right; "
                      "equivalent: each implies the other; conflicts: none meets both; incomparable: neither.")
+
+    def relation_matrix(self, topics: list[str] | None = None, programs: list[str] | None = None) -> Table:
+        """谁更严格: programs × programs over the topics (``regkb compare --matrix``, kb.compare_matrix),
+        each cell row ⟨≻ ≺ ≡ ✗ ∥⟩ column counted over the topics; the rows that are stricter
+        than the most others first."""
+        from kb.compare_matrix import SYMBOLS, build
+        m = build(self.base, programs, topics)
+        tally = m.tally()
+        rows = []
+        for p in m.programs:
+            row = {"项目 program": SHORT[p], "城市 city": CITY[self.base.programs[p].document.city]}
+            for q in m.programs:
+                row[SHORT[q]] = "—" if p == q else " ".join(f"{s}{tally[(p, q)][s]}" for s in SYMBOLS
+                                                             if tally[(p, q)][s]) or "·"
+            row["更严于 stricter than"] = ", ".join(SHORT[q] for q in m.programs if q != p and tally[(p, q)]["≻"])
+            row["更宽于 looser than"] = ", ".join(SHORT[q] for q in m.programs if q != p and tally[(p, q)]["≺"])
+            rank = (-sum(tally[(p, q)]["≻"] for q in m.programs if q != p),
+                    sum(tally[(p, q)]["≺"] for q in m.programs if q != p))
+            rows.append((rank, row))
+        rows = [row for _, row in sorted(rows, key=lambda x: x[0])]
+        named = ", ".join(t.name for t in m.shown_topics())
+        return table(rows, f"谁更严格 Who is stricter: {named}",
+                     "Row ⟨symbol⟩ column, counted over the topics: ≻ the row's requirement is stricter (every "
+                     "organization meeting it meets the column's), ≺ the column's, ≡ equivalent, ✗ no organization "
+                     "meets both, ∥ incomparable, · neither sets one.")
+
+    def relation_matrix_picture(self, topics: list[str] | None = None,
+                                programs: list[str] | None = None) -> Picture:
+        """The same as a heatmap (red: the row is stricter more often)."""
+        from kb.compare_matrix import build
+        with keep_backend():
+            return Picture(build(self.base, programs, topics).picture())
 
     def matrix(self, programs: list[str] | None = None) -> Table:
         """门槛对照表: each canonical measure against each program, with the clause (kb.comparisons)."""

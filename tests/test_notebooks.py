@@ -52,6 +52,29 @@ def pictures(nb: nbformat.NotebookNode) -> int:
     return sum("image/png" in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
 
 
+def html_rows(nb: nbformat.NotebookNode, marker: str) -> list[list[str]]:
+    """The rows (header first) of the HTML table whose output contains ``marker``."""
+    import html
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            page = out.get("data", {}).get("text/html", "")
+            if marker in page:
+                return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                         for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.S)]
+                        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+    raise AssertionError(f"no table showing {marker!r}")
+
+
+def staff_row(nb, program: str) -> list[str]:
+    rows = html_rows(nb, "谁更严格 Who is stricter")
+    return next(r for r in rows[1:] if r[0] == program)
+
+
+def sweep_rows(nb) -> dict[str, dict[str, str]]:
+    head, *rows = html_rows(nb, "「资产总额不低于人民币200万元」")
+    return {r[0]: dict(zip(head, r)) for r in rows}
+
+
 @pytest.fixture(scope="module")
 def executed() -> dict[str, nbformat.NotebookNode]:
     return {}
@@ -100,8 +123,8 @@ def test_notebooks_readme_names_every_notebook():
 def test_researcher_notebook_runs_and_answers(executed):
     nb = run(executed, "researcher")
     shown = text_of(nb)
-    # heatmap, dependency graph, status bars, exclusion bars
-    assert pictures(nb) >= 4
+    # heatmap, staff relation matrix, dependency graph, status bars, exclusion bars
+    assert pictures(nb) >= 5
     # Beijing station 第十四条 gives stations preference when applying to become a base,
     # and station 第五条（一） names base operators as applicants: the cycle is reported
     assert "第十四条" in shown
@@ -112,6 +135,18 @@ def test_researcher_notebook_runs_and_answers(executed):
     assert "conflicts" in shown and "注册在北京市" in shown
     # Beijing platform 第五条（六）: 本科及以上…比例占80％以上, quoted where it excludes organizations
     assert "本科及以上学历和中级及以上技术职称专业人员的比例占80％以上" in shown
+    # strictest on staff: 北京平台 第五条（六）10人 and 80% 本科 implies 贵阳 第五条（五）10人 and 80% 大专
+    # (本科 ⊆ 大专) and 北京基地 第六条（八）8 persons (80% of at least 10); nothing is stricter than it
+    row = staff_row(nb, "北京平台")
+    assert row[-2] == "贵阳平台, 北京基地" and row[-1] == "", row
+    assert staff_row(nb, "贵阳平台")[-1] == "北京平台"
+    # 第五条（一）资产总额不低于人民币200万元 swept to 150: a lower floor only lets organizations in
+    sweep = sweep_rows(nb)
+    assert set(sweep) == {"150", "200"} and sweep["200"]["条文 the text"] == "✔"
+    assert sweep["150"]["不再符合 lost"] == "0" and sweep["200"]["新增符合 gained"] == "0"
+    assert int(sweep["150"]["符合 qualifies"]) - int(sweep["200"]["符合 qualifies"]) == \
+        int(sweep["150"]["新增符合 gained"])
+    assert "资产总额不低于人民币200万元" in shown
 
 
 def test_applicant_notebook_runs_and_answers(executed):
