@@ -200,9 +200,9 @@ def _phrase(text: str, fig: Figure) -> str:
     """The figure with a few characters of context, up to punctuation (unique enough to replace)."""
     stops = "，。；：、（）\n"
     a, b = fig.start, fig.end
-    while a > 0 and fig.start - a < 6 and text[a - 1] not in stops:
+    while a > 0 and fig.start - a < 12 and text[a - 1] not in stops:
         a -= 1
-    while b < len(text) and b - fig.end < 4 and text[b] not in stops:
+    while b < len(text) and b - fig.end < 6 and text[b] not in stops:
         b += 1
     return text[a:b]
 
@@ -238,8 +238,8 @@ def set_figure(data: dict, condition: str, text: str) -> list[str]:
         where = None
         quote = quote_of(node, chain) or ""
         hits = [f for f in in_unit(figures(quote), unit) if f.value == old]
-        if hits:
-            where = (at.article, quote, hits[0], f"{at.label()}「{quote}」")
+        if hits:   # the quote is the clause's own words: replace it whole wherever it stands
+            where = (at.article, quote, hits[0], at.label())
         else:
             for label, body in _fallbacks(node, at, chain, articles):
                 hits = [f for f in in_unit(figures(body), unit) if f.value == old]
@@ -250,7 +250,7 @@ def set_figure(data: dict, condition: str, text: str) -> list[str]:
                     break
         if where is not None:
             art, body, fig, label = where
-            phrase = _phrase(body, fig)
+            phrase = body if body == quote else _phrase(body, fig)
             new_phrase = phrase.replace(fig.words, rewrite(fig, new), 1)
             _strings(art, phrase, new_phrase)
             lines.append(f"{label}: 「{phrase}」 → 「{new_phrase}」")

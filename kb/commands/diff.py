@@ -98,8 +98,10 @@ def markdown(d, max_flips: int = 40) -> str:
         out += ["", "Read with switches: " + ", ".join(f"`{k}={v}`" for k, v in d.switches.items())]
     counts = d.counts()
     subst = sum(counts.get(c, 0) for c in SUBSTANTIVE)
+    idle = sum(1 for c in d.changes if c.reach and not c.reach["possible"])
     out += ["", f"**{subst} substantive change{'s' if subst != 1 else ''}**"
             + (": " + ", ".join(f"{counts[c]} {TITLES[c].lower()}" for c in SUBSTANTIVE if c in counts) if subst else "")
+            + (f" ({idle} of them ineffective: no organization can gain or lose by it)" if idle else "")
             + ("; also " + ", ".join(f"{counts[c]} {TITLES[c].lower()}" for c in CATEGORIES
                                      if c in counts and c not in SUBSTANTIVE) if len(counts) > sum(1 for c in SUBSTANTIVE if c in counts) else "")
             + "."]

@@ -11,9 +11,10 @@ HELP = ("drafting checks: numbering, score bands, look-back windows, references,
 
 def add_arguments(p) -> None:
     p.add_argument("document", nargs="?",
-                   help="a document id (e.g. chengdu.sme-platform-and-startup-base) or a path to "
-                        "an encoding.yaml or source.txt; with --encoding also a program id, "
-                        "DOC@VERSION or a version file; default: every document")
+                   help="what diff takes: a document or program id (e.g. chengdu.base), DOC@VERSION "
+                        "(an id or current; a date picks the text in force that day), or a path to an "
+                        "encoding.yaml copy, a version file (complete, partial or overlay, e.g. a draft "
+                        "written by regkb draft) or a source.txt; default: every document")
     p.add_argument("--encoding", action="store_true",
                    help="check that every figure a node encodes is the figure its words state "
                         "(units converted: 3亿元 = 30000 万元, 80%% = 0.8, 两年 = 2), that lists ending "
