@@ -35,7 +35,7 @@ class Cell:
 
 
 def _cites(side) -> list[dict]:
-    return [{"program": e.program, "condition": e.node.id, "cite": e.citation.label(), "quote": e.node.quote}
+    return [{"program": e.program, "condition": e.node.id, "cite": e.citation.label(), "quote": e.quote or e.node.quote}
             for e in side.entries] if side is not None else []
 
 
@@ -215,15 +215,17 @@ def grouped_text(rels: list[Relation]) -> str:
             why = ("; ".join(axioms) if axioms else _witness_text(r))
             groups.setdefault((r.measure, r.relation, why), []).append(r)
         for (measure, relation, why), group in groups.items():
-            def side(s):
-                return " + ".join(f"{SHORT[e.program]} {e.citation.label()}" for e in s.entries) or \
+            def side(s, named=False):
+                return " + ".join(f"{SHORT[e.program]} {e.citation.label()}"
+                                  + (f" {e.node.id.split('/', 1)[1]}" if named else "") for e in s.entries) or \
                     f"{SHORT[s.program]} (none)"
             if len(group) == 1:
                 r = group[0]
-                lines.append(f"  {side(r.left)} {r.left.entries[0].node.id.split('/', 1)[1] if r.left.entries else ''}"
-                             f"  {SYMBOL[relation]} {relation}  {side(r.right)}")
+                lines.append(f"  {side(r.left, True)}  {SYMBOL[relation]} {relation}  {side(r.right, True)}")
             else:
-                lines.append(f"  {SYMBOL[relation]} {relation} × {len(group)}: " +
-                             "; ".join(f"{side(r.left)} / {side(r.right)}" for r in group))
+                pairs = [f"{side(r.left)} / {side(r.right)}" for r in group]
+                if len(set(pairs)) < len(pairs):     # branches of one clause: name the conditions
+                    pairs = [f"{side(r.left, True)} / {side(r.right, True)}" for r in group]
+                lines.append(f"  {SYMBOL[relation]} {relation} × {len(group)}: " + "; ".join(pairs))
             lines.append(f"      {why}")
     return "\n".join(lines).lstrip("\n")

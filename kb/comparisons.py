@@ -320,7 +320,7 @@ def _side_md(side, kb) -> str:
         return f"{SHORT[side.program]}: no requirement"
     parts = []
     for e in side.entries:
-        quote = f"「{e.node.quote}」" if e.node.quote else ""
+        quote = f"「{e.quote or e.node.quote}」" if e.quote or e.node.quote else ""
         route = "（route）" if e.route else ""
         implied = "（implied）" if e.node.implied else ""
         parts.append(f"{SHORT[e.program]} {e.citation.label()}{route}{implied}{quote}{marks(e, kb)}")
