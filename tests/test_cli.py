@@ -1,4 +1,5 @@
-"""The regkb command through a real subprocess, against ../shared/spec/interface.md."""
+"""The regkb command against ../shared/spec/interface.md: in-process (tests/cli_runner.py),
+with real-process smoke tests of the entry point."""
 from __future__ import annotations
 
 import json
@@ -15,9 +16,21 @@ PROGRAM_IDS = ["beijing.station", "beijing.platform", "guiyang.platform",
                "beijing.base", "chengdu.platform", "chengdu.base"]
 
 
-def regkb(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+from cli_runner import regkb  # noqa: E402  (in-process; the smoke tests below start real processes)
+
+
+def subprocess_regkb(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kb", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
+
+
+def test_smoke_python_m_kb_answers_and_bad_input_exits_2_in_a_real_process():
+    """The entry point itself, as a user starts it: an answer on stdout, exit 0;
+    bad input one line on stderr, exit 2, nothing on stdout."""
+    ok = subprocess_regkb("check", str(SAMPLES[0]), "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["results"]
+    bad = subprocess_regkb("check", str(ROOT / "no-such-profile.yaml"))
+    assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1
 
 
 def test_check_json_matches_the_contract():

@@ -24,9 +24,7 @@ from kb.graph import EDGE_TYPES, build_graph, cycles, edges_of, load_edges, node
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def regkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kb", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+from cli_runner import regkb  # noqa: E402  (in-process: the same argv, status and output)
 
 # (id, source, target, type, program cited, article, clause, words of that article)
 EDGES = [

@@ -473,9 +473,7 @@ def test_lint_one_document_by_id_and_by_path(kb):
 
 # -- the command ------------------------------------------------------------------------------
 
-def regkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kb", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+from cli_runner import regkb  # noqa: E402  (in-process: the same argv, status and output)
 
 
 def test_cli_lint_all_documents_for_people():

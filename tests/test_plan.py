@@ -328,9 +328,7 @@ def test_attested_false_is_evidence_to_remedy_not_a_change(kb, tmp_path):
 
 # -- the command -------------------------------------------------------------------------------
 
-def regkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kb", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+from cli_runner import regkb  # noqa: E402  (in-process: the same argv, status and output)
 
 
 def test_cli_plan_json_contract():
