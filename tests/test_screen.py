@@ -119,8 +119,10 @@ def test_thresholds_are_exact_at_their_figures(tmp_path):
     penalty = "beijing.platform/no_penalties_3y"
     assert penalty in ids(got["penalty-first-day"]["failed"])
     assert penalty not in ids(got["penalty-day-before"]["failed"])
-    # 5(6) 无不良信用记录 has no window (default reading): any record fails it
-    assert "beijing.platform/clean_credit" in ids(got["penalty-day-before"]["failed"])
+    # 5(6) 无不良信用记录 read with 第八条's three years (switch beijing_platform_credit_window,
+    # default three_years since issue 16): the same window edge as 第八条（一）
+    assert "beijing.platform/clean_credit" in ids(got["penalty-first-day"]["failed"])
+    assert "beijing.platform/clean_credit" not in ids(got["penalty-day-before"]["failed"])
 
 
 def test_a_leased_base_needs_no_property_share(tmp_path):
