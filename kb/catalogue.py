@@ -341,6 +341,11 @@ class _Loader:
         if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
             self.fail("topics", "expected the list of topics")
         axioms = [self.axiom(a, f"axioms[{i}]") for i, a in enumerate(data.get("axioms") or [])]
+        self.check_axioms(axioms)
+        # facts/measures.yaml's relations between fields are the catalogue's first axioms,
+        # not restated in catalogue.yaml
+        axioms = [Axiom("le", tuple(a["le"]), str(a.get("why") or "").strip())
+                  for a in getattr(self.kb, "axioms", [])] + axioms
         names = {str(k): str(v) for k, v in (data.get("measures") or {}).items()}
         units = {str(k): str(v) for k, v in (data.get("units") or {}).items()}
         topics, seen = [], set()
@@ -359,7 +364,6 @@ class _Loader:
             topics.append(topic)
         if data.get("function_topics"):
             topics += self.function_topics(names)
-        self.check_axioms(axioms)
         return Catalogue(self.source, topics, axioms, names, units)
 
     def function_topics(self, names: dict[str, str]) -> list[Topic]:

@@ -156,3 +156,13 @@ def test_no_field_type_sliced_by_hand():
             if needle in text:
                 found.append(f"{path.relative_to(ROOT)}: {needle}")
     assert not found, found
+
+
+def test_catalogue_reads_the_measures_axioms_and_does_not_restate_them():
+    from kb.base import KnowledgeBase
+    from kb.catalogue import load_catalogue
+    measures = {tuple(a["le"]) for a in _facts("measures.yaml")["axioms"]}
+    own = {tuple(a["le"]) for a in _facts("catalogue.yaml")["axioms"] if "le" in a}
+    assert not measures & own, f"catalogue.yaml restates measures.yaml: {sorted(measures & own)}"
+    loaded = {ax.terms for ax in load_catalogue(KnowledgeBase()).axioms if ax.kind == "le"}
+    assert measures <= loaded and own <= loaded
