@@ -199,11 +199,15 @@ class Standing:
 class AtOnce:
     def __init__(self, data: dict):
         self.result = data
-        self.conflicts = table([{"conditions": "\n".join(f"{SHORT[x['program']]} {x['cite']} {short(x['condition'])}"
-                                                         for x in c["conditions"]),
-                                 "witness": (f"{c['witness']['field']}: {c['witness']['left'] or '—'} | {c['witness']['right'] or '—'}"
-                                             if c.get("witness") else "")}
-                                for c in data["conflicts"]], "Conditions no single entity can meet together")
+        # one row per reason and pair of requirements (Beijing | Chengdu), its pairs of conditions listed
+        self.conflicts = table([{"原因 reason": f"{r['field']}: {'; '.join(r['rule'])}",
+                                 "要求 requires": f"{case['left'] or '—'} | {case['right'] or '—'}",
+                                 "why": "\n".join(case["why"]),
+                                 "条件对 pairs": "\n".join("  vs  ".join(f"{SHORT[x['program']]} {x['cite']}"
+                                                                       for x in pair["conditions"])
+                                                            for pair in case["pairs"])}
+                                for r in data.get("reasons", []) for case in r["cases"]],
+                               "Conditions no single entity can meet together, by reason")
         self.groups = table([{"programs": ", ".join(SHORT[p] for p in g["programs"]),
                               "requires": "; ".join(f"{k} ∈ {v}" for k, v in g["requires"].items())}
                              for g in data["groups"]], "Fewest entities that could hold them")

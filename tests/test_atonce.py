@@ -118,3 +118,14 @@ def test_cli_at_once_text_says_the_registration_reason_once():
     assert head.count("One legal entity has one place of registration") == 1
     bj_cd = head.split("= beijing  vs  = chengdu:")[1].split("  = ")[0].splitlines()[1]
     assert "Beijing and in Chengdu" in bj_cd and "Guiyang" not in bj_cd
+
+
+def test_notebook_view_one_row_per_pair_of_cities():
+    # the same grouping where a notebook shows it (kb.api KB.at_once): 北京–贵阳, 北京–成都, 贵阳–成都
+    from kb.api import KB
+    api = KB()
+    rows = api.at_once(api.sample("group-jingrong")).conflicts
+    assert list(rows["要求 requires"]) == ["= beijing | = guiyang", "= beijing | = chengdu", "= guiyang | = chengdu"]
+    bj_cd = rows.iloc[1]
+    assert "Chengdu" in bj_cd["why"] and "Guiyang" not in bj_cd["why"]
+    assert len(bj_cd["条件对 pairs"].splitlines()) == 6
