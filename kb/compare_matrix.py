@@ -35,7 +35,8 @@ class Cell:
 
 
 def _cites(side) -> list[dict]:
-    return [{"program": e.program, "condition": e.node.id, "cite": e.citation.label(), "quote": e.quote or e.node.quote}
+    return [{"program": e.program, "condition": e.node.id, "cite": e.citation.label(), "quote": e.quote or e.node.quote,
+             "strength": e.strength or e.node.strength}
             for e in side.entries] if side is not None else []
 
 

@@ -337,3 +337,14 @@ def test_catalogue_naming_an_unknown_condition_is_an_input_error(catalogue_copy)
                                            "condition: chengdu.base/startup_coaches,", 1), encoding="utf-8")
     with pytest.raises(InputError, match="no encoded condition"):
         load_catalogue(knowledge_base(), catalogue_copy)
+
+
+def test_matrix_cell_北京基地第六条五_carries_its_words_and_原则上(logic):
+    # compare --matrix: 北京基地 vs 成都基地 on resident firms; 第六条（五）入驻…原则上不少于60家 is a general rule
+    from kb.compare_matrix import build
+    data = build(logic.kb, ["beijing.base", "chengdu.base"], ["resident_firms"]).to_json()
+    (topic,) = data["topics"]
+    cell = next(c for c in topic["cells"] if c["row"] == "beijing.base")
+    firms = next(x for x in cell["row_conditions"] if x["condition"] == "beijing.base/resident_firms")
+    assert firms["strength"] == "general" and "原则上不少于60家" in firms["quote"]
+    assert all(x["strength"] == "mandatory" for x in cell["column_conditions"])   # 成都基地 第六条（三）30家以上
