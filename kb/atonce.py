@@ -211,7 +211,8 @@ def at_once_text(data: dict[str, Any]) -> str:
             count = f" — {reason['count']} pairs of conditions" if reason["count"] > 1 else ""
             lines.append(f"  ✗ {reason['field'] or 'conditions'}" + (f": {rule}" if rule else "") + count)
             for case in reason["cases"]:
-                lines.append(f"    {case['left']}  vs  {case['right']}:")
+                if case["left"] or case["right"]:    # a conflict of three programs has no two sides
+                    lines.append(f"    {case['left'] or '—'}  vs  {case['right'] or '—'}:")
                 for why in case["why"]:
                     head, _, tail = why.partition(": ")
                     lines.append(f"      ({tail if tail and head in reason['rule'] else why})")
