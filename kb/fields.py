@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from kb.model import FACTS_SOURCE, PROGRAMS
+from kb.model import CITY_ZH, FACTS_SOURCE, PROGRAMS
 
 
 def _facts(name: str) -> dict:
@@ -216,8 +216,8 @@ DOCS: dict[str, tuple[str, str, str | None]] = {
     "legal_person": ("具有独立法人资格", "has independent legal-person status", None),
     "sponsor": ("主办单位性质", "who sponsors the entity", None),
     "kinds": ("载体或机构类型（可多选）", "kinds of carrier or institution (several allowed)", None),
-    "registered_city": ("注册地城市（beijing、guiyang、chengdu 或其他城市名；北京/贵阳/成都亦可）",
-                        "city of registration (beijing, guiyang, chengdu or any other city name)", None),
+    "registered_city": (f"注册地城市（{'、'.join(CITY_ZH)} 或其他城市名；{'/'.join(CITY_ZH.values())}亦可）",
+                        f"city of registration ({', '.join(CITY_ZH)} or any other city name)", None),
     "founded_on": ("成立时间（法人设立日期）", "date the legal entity was established", None),
     "registered_on": ("在注册城市登记（注册）的日期；缺省为 founded_on", "date of registration in registered_city; default founded_on", None),
     "operating_since": ("平台或基地开始运营的日期；缺省为 founded_on", "date the platform or base began operating; default founded_on", None),

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kb.errors import InputError
-from kb.model import CITY_LABEL, KIND_NAMES
+from kb.model import CITY_LABEL, KIND_NAMES, PROGRAM_INFO
 from kb.web import form as profile_form
 from kb.web import service
 from kb.web.service import Options
@@ -72,10 +72,11 @@ def matrix(results: list[dict], programs: list[dict]) -> list[dict]:
     """City × kind of designation, each cell the status of that program."""
     by_id = {r["program"]: r for r in results}
     rows = []
+    place = {(p.city, p.kind): pid for pid, p in PROGRAM_INFO.items()}
     for kind, label in KIND_ZH.items():
         cells = []
         for city in CITY_ZH:
-            pid = f"{city}.{kind}"
+            pid = place.get((city, kind))
             r = by_id.get(pid)
             cells.append({"program": pid, "status": r["status"] if r else None,
                           "label": STATUS_ZH[r["status"]] if r else "—"})
