@@ -1,9 +1,11 @@
 """regkb population --size N [--seed S] [--city C ...] [--as-of DATE] --out FILE.csv|.parquet"""
 from __future__ import annotations
 
+from kb.model import CITY_ZH
+
 HELP = "generate a synthetic population of organizations (CSV or Parquet) for screen, diff and sweep"
 
-CITIES = ("beijing", "guiyang", "chengdu")
+CITIES = tuple(CITY_ZH)
 BLOCK = 20_000
 
 
