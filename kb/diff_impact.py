@@ -99,7 +99,7 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     old_tops = {p: old_kb.programs[p].conditions for p in programs}
     new_ids = {p: {c.id for c in new_tops[p]} for p in programs}
     to_new = lambda cid, p: cid if cid in new_ids[p] else links.get(cid, cid)
-    labels = {c.id: c.citation.label() for p in programs for kb_ in (old_kb, new_kb)
+    labels = {c.id: c.citation for p in programs for kb_ in (old_kb, new_kb)
               for c in kb_.programs[p].conditions}
     transitions = {p: Counter() for p in programs}
     by_condition = {p: Counter() for p in programs}
@@ -151,8 +151,9 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                         if changed[c][i]:
                             o = STATE[st_o[c][i]] if c in st_o else "absent"
                             n = STATE[st_n[c][i]] if c in st_n else "absent"
-                            conds.append({"condition": c, "label": labels.get(c, c), "old": o, "new": n,
-                                          "gap": False})
+                            cit = labels.get(c)
+                            conds.append({"condition": c, "label": cit.label() if cit else c, "old": o, "new": n,
+                                          "citation": cit.to_json() if cit else None, "gap": False})
                     flips.append(Flip(str(ids[i]), None, p, so[i], sn[i], conds))
             if verify:
                 prio = rng.random(t.n)

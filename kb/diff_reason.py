@@ -31,6 +31,9 @@ import z3
 from kb.model import Document, Node
 
 DIRECTIONS = {"loosened": "gain", "tightened": "lose"}
+# the changes of what is required; a change of strength (一般应) leaves the formula as it was
+# and moves a failure between hard and discretionary, which the impact report shows
+REACH = ("tightened", "loosened", "removed", "added")
 
 
 def _top_of(doc: Document) -> dict[str, Node]:
@@ -69,7 +72,7 @@ class Reasoner:
     def question(self, change) -> dict[str, Any] | None:
         """{"question", "possible", "binding": [...]} for a tightened or loosened
         condition change; None where the question does not apply."""
-        if change.level != "condition" or change.effect not in DIRECTIONS:
+        if change.level != "condition" or change.effect not in DIRECTIONS or change.category not in REACH:
             return None
         o_id = change.old["id"] if change.old else None
         n_id = change.new["id"] if change.new else None
@@ -139,7 +142,7 @@ def reason(kb, old: Document, new: Document, changes: list) -> None:
     """Set ``change.reach`` on every tightened or loosened condition change."""
     reasoner = None
     for c in changes:
-        if c.level == "condition" and c.effect in DIRECTIONS:
+        if c.level == "condition" and c.effect in DIRECTIONS and c.category in REACH:
             reasoner = reasoner or Reasoner(kb, old, new)
             c.reach = reasoner.question(c)
 
@@ -149,6 +152,8 @@ def reach_words(reach: dict[str, Any], effect: str) -> str:
     if reach["possible"]:
         return ("some organization can gain from it" if effect == "loosened"
                 else "some organization can lose by it")
+    if not reach["binding"]:
+        return "the old and the new condition admit exactly the same organizations"
     names = "; ".join(f"{b['label']}「{b['quote']}」 (`{b['id']}`)" + (" — itself changed" if b["changed"] else "")
                       for b in reach["binding"])
     if effect == "loosened":

@@ -563,8 +563,8 @@ def test_population_impact_names_who_flips_by_which_condition_and_city(tmp_path,
     assert base["by_condition"] == {"chengdu.base/building_area": 2}
     assert base["by_city"] == {"chengdu: fails→qualifies": 2}
     flip = next(f for f in imp["flips"] if f["org"] == "tianfu-5000")
-    assert flip["conditions"] == [{"condition": "chengdu.base/building_area", "label": "第六条·运营条件（一）",
-                                   "old": "failed", "new": "met", "gap": False}]
+    assert [{k: c[k] for k in ("condition", "label", "old", "new")} for c in flip["conditions"]] == [
+        {"condition": "chengdu.base/building_area", "label": "第六条·运营条件（一）", "old": "failed", "new": "met"}]
     assert main(["diff", "chengdu.base", "@illustrative-building-area", "--population", str(folder),
                  "--verify", "0"]) == 0
     md = capsys.readouterr().out
@@ -632,3 +632,12 @@ def test_an_article_whose_conditions_moved_says_where(tmp_path):
     moved = {c.subject: c for c in d.changes if c.category == "renumbered" and c.level == "condition"}
     assert moved["beijing.platform/no_penalties_3y"].summary == "第八条（一） → 第五条（十）"
     assert not [c for c in d.changes if c.category == "removed"]
+
+
+def test_a_change_of_strength_is_not_asked_who_gains(history):
+    # 2019 第五条（一）一般应具有独立法人资格 (2017 第六条（一）具有独立法人资格): the same requirement, now
+    # general; who can gain is not a question of the formula (a failure becomes discretionary)
+    c = by(history, "strength_changed")["beijing.platform/legal_person"]
+    assert c.reach is None
+    # 第五条（二） 京津冀 only: an organization serving 100 SMEs, fewer of them in 京津冀, loses
+    assert by(history, "tightened")["beijing.platform/smes_served_jjj"].reach["possible"] is True
