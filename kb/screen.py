@@ -260,7 +260,9 @@ def _year_maps(texts: list[str]) -> tuple[list, np.ndarray, tuple]:
     ok = np.ones(len(texts), dtype=bool)
     picked = [t for t, f in zip(texts, fast) if f]
     # the pattern leaves only digits between the punctuation: numpy reads them in one pass
-    found = np.fromstring(" ".join(picked).translate(_PUNCTUATION), dtype=np.int64, sep=" ").reshape(-1, 2)
+    digits = " ".join(picked).translate(_PUNCTUATION)
+    # only {} cells leave no digits, and numpy reads blank text as one stray number
+    found = (np.fromstring(digits, dtype=np.int64, sep=" ") if digits.strip() else np.zeros(0, np.int64)).reshape(-1, 2)
     lengths[fast] = [t.count(":") for t in picked]
     slow = {}
     for i in np.flatnonzero(~fast):

@@ -247,10 +247,11 @@ def test_misfit_rows_keep_their_row_numbers_among_blank_lines_and_quoted_newline
     assert {org for org, _ in rows} == {"org-a", "org\nc", "org-e"}
 
 
-def test_year_map_cells_that_killed_the_screen(kb, tmp_path):
+@pytest.mark.parametrize("chunk_size", [1, 100])   # alone in its chunk, {} once broke the fast path
+def test_year_map_cells_that_killed_the_screen(kb, tmp_path, chunk_size):
     """{} and full-width years are read as check reads them; a superscript year is that row's error."""
     source = HERE / "year_maps.csv"
-    rows, bad = screened(kb, source, tmp_path)
+    rows, bad = screened(kb, source, tmp_path, chunk_size=chunk_size)
     assert bad == [f"{source}:row 4: performance.smes_served_by_year.²⁰²³: "
                    "expected a year such as 2023 as key, got '²⁰²³'"]
     for org, year_map in (("org-empty", {}), ("org-fullwidth", {"2023": 5}), ("org-ascii", {"2023": 5})):
