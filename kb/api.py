@@ -36,8 +36,7 @@ import pandas as pd
 from kb.base import KnowledgeBase
 from kb.display import (CITY, AtOnce, DiffView, Impact, Picture, PlanView, ProgramGraph, Screening, Standing,
                         Table, cell_list, keep_backend, short, table)
-from kb.model import PROGRAMS
-from kb.relations import SHORT
+from kb.model import PROGRAMS, SHORT
 
 ROOT = Path(__file__).resolve().parent.parent      # the project, wherever it is checked out
 FACTS = ROOT / "facts"

@@ -16,8 +16,8 @@ from typing import Any
 import z3
 
 from kb.catalogue import Entry, load_catalogue
-from kb.model import PROGRAMS
-from kb.relations import SHORT, Logic, Side, conjunction, witness
+from kb.model import PROGRAMS, SHORT
+from kb.relations import Logic, Side, conjunction, witness
 
 
 def literal_logic(kb, catalogue=None) -> Logic:

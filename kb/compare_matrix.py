@@ -15,8 +15,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from kb.model import PROGRAMS
-from kb.relations import SHORT, SYMBOL, Relation
+from kb.model import PROGRAMS, SHORT
+from kb.relations import SYMBOL, Relation
 
 SYMBOLS = ("≻", "≺", "≡", "✗", "∥")
 
@@ -201,6 +201,16 @@ def build(kb, programs: list[str] | None = None, topics: list[str] | None = None
     return Matrix(kb, rels, programs, [t for t in cat.topics if not topics or t.id in topics])
 
 
+def _clique(group: list[Relation], side) -> bool:
+    """Whether the pairs are every pair of their members from two programs (so naming the
+    members says it all: two conditions of one program are never paired)."""
+    members = {(s.program, side(s, True)) for r in group for s in (r.left, r.right)}
+    pairs = {frozenset(((r.left.program, side(r.left, True)), (r.right.program, side(r.right, True))))
+             for r in group}
+    every = {frozenset((a, b)) for a in members for b in members if a[0] != b[0]}
+    return len(members) > 2 and len(pairs) == len(group) and pairs == every
+
+
 def grouped_text(rels: list[Relation]) -> str:
     """Condition pairs for a terminal, a repeated finding said once with its count."""
     lines, by_topic = [], {}
@@ -223,6 +233,13 @@ def grouped_text(rels: list[Relation]) -> str:
             if len(group) == 1:
                 r = group[0]
                 lines.append(f"  {side(r.left, True)}  {SYMBOL[relation]} {relation}  {side(r.right, True)}")
+            elif relation == "equivalent" and _clique(group, side):
+                # every two of them alike: name each once, not each pair
+                members = list(dict.fromkeys(side(s) for r in group for s in (r.left, r.right)))
+                named = list(dict.fromkeys(side(s, True) for r in group for s in (r.left, r.right)))
+                members = named if len(named) > len(members) else members
+                lines.append(f"  {SYMBOL[relation]} all {len(members)} equivalent ({len(group)} pairs): "
+                             + "; ".join(members))
             else:
                 pairs = [f"{side(r.left)} / {side(r.right)}" for r in group]
                 if len(set(pairs)) < len(pairs):     # branches of one clause: name the conditions

@@ -9,8 +9,8 @@ means (not offered), so nothing is claimed until the person says so.
 from __future__ import annotations
 
 from kb.fields import ENUM_ZH, FIELDS, SERVICE_FIELDS, doc_of, enum_values
-from kb.model import PROGRAMS
-from kb.profile_docs import HISTORY, SHORT, attest_clauses, cited, readers
+from kb.model import PROGRAMS, SHORT
+from kb.profile_docs import HISTORY, attest_clauses, cited, readers
 
 _EXAMPLE = {"map[year]int>=0": "{2022: 120, 2023: 150}", "share": '0.9 or "90%"', "date": "2021-06-30",
             "list[credit_event]": "- {kind: violation, date: 2023-05-01, subject: entity}",

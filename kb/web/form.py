@@ -90,7 +90,8 @@ def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Inpu
 
 def attest_keys(kb) -> list[tuple[str, str, str]]:
     """(key, the clauses, the Chinese words) of every qualitative condition, once per key."""
-    from kb.profile_docs import SHORT, attest_clauses
+    from kb.model import SHORT
+    from kb.profile_docs import attest_clauses
     out = []
     for key, uses in attest_clauses(kb).items():
         where = "；".join(f"{SHORT.get(pid, pid)} {label}" for pid, label, _ in uses)

@@ -151,7 +151,7 @@ def compare_context(options: Options) -> dict:
     columns = list(frame.columns)
     rows = [[str(v).split("\n") for v in row] for row in frame.itertuples(index=False)]
     from kb.compare_matrix import SYMBOLS, build
-    from kb.relations import SHORT
+    from kb.model import SHORT
     m = build(service.knowledge_base(options))
     tally = m.tally()
     overall = [[SHORT[p]] + ["—" if p == q else " ".join(f"{s}{tally[(p, q)][s]}" for s in SYMBOLS
