@@ -364,6 +364,9 @@ class _Loader:
             topics.append(topic)
         if data.get("function_topics"):
             topics += self.function_topics(names)
+        if data.get("attest_topics"):
+            catalogued = {e.node.id for t in topics for e in t.entries}
+            topics += self.attest_topics(catalogued)
         return Catalogue(self.source, topics, axioms, names, units)
 
     def function_topics(self, names: dict[str, str]) -> list[Topic]:
@@ -386,6 +389,31 @@ class _Loader:
             topic.entries = [Entry(topic.id, n, key=f"services.{fn}", source="generated from the encodings",
                                    **dict(zip(("quote", "strength"), shown_words(n, self.kb))))
                              for n in sorted(nodes, key=lambda n: rank[n.program])]
+            out.append(topic)
+        return out
+
+    def attest_topics(self, catalogued: set[str]) -> list[Topic]:
+        """One topic per attested requirement two or more programs word alike (合理的收费标准 /
+        收费标准 …: the encodings give the same words one attest key): each program's conditions
+        holding it, compared whole. Conditions already in a topic stay there."""
+        by_key: dict[str, list[Node]] = {}
+        for pid in PROGRAMS:
+            for cond in self.kb.programs[pid].conditions:
+                if cond.id in catalogued:
+                    continue
+                for key in dict.fromkeys(n.params["attest"] for n in cond.walk() if n.kind == "qualitative"):
+                    by_key.setdefault(key, []).append(cond)
+        out = []
+        for key, nodes in by_key.items():
+            if len({n.program for n in nodes}) < 2:
+                continue
+            words = next(n.quote for c in nodes for n in c.walk()
+                         if n.kind == "qualitative" and n.params["attest"] == key and n.quote)
+            topic = Topic(f"attest.{key}", f"定性要求：{words}",
+                          f"The attested requirement {key} as each program words it (evidence, not a figure).",
+                          generated=True)
+            topic.entries = [Entry(topic.id, n, key=f"attest:{key}", source="generated from the encodings",
+                                   **dict(zip(("quote", "strength"), shown_words(n, self.kb)))) for n in nodes]
             out.append(topic)
         return out
 

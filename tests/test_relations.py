@@ -348,3 +348,27 @@ def test_matrix_cell_北京基地第六条五_carries_its_words_and_原则上(lo
     firms = next(x for x in cell["row_conditions"] if x["condition"] == "beijing.base/resident_firms")
     assert firms["strength"] == "general" and "原则上不少于60家" in firms["quote"]
     assert all(x["strength"] == "mandatory" for x in cell["column_conditions"])   # 成都基地 第六条（三）30家以上
+
+
+def test_合理的收费标准_北京平台第五条五_equivalent_成都第四条五_and_贵阳第五条四(logic):
+    # the same words in three texts, one attested requirement: compared, never dropped for want of a figure
+    topic = logic.cat.topic("attest.fee_standards")
+    assert topic.generated and "收费标准" in topic.name
+    rels = condition_relations(logic, ["beijing.platform", "guiyang.platform", "chengdu.platform"],
+                               ["attest.fee_standards"])
+    pairs = {frozenset((r.left.program, r.right.program)): r for r in rels}
+    assert set(pairs) == {frozenset(p) for p in (("beijing.platform", "guiyang.platform"),
+                                                 ("beijing.platform", "chengdu.platform"),
+                                                 ("guiyang.platform", "chengdu.platform"))}
+    for r in pairs.values():
+        assert r.relation == "equivalent"
+        j = r.to_json(logic.kb)
+        assert j["left"]["quote"] == j["right"]["quote"] == "合理的收费标准"
+    cites = {r.left.program: r.left.entries[0].citation.label() for r in pairs.values()}
+    assert cites.get("beijing.platform") == "第五条（五）"
+
+
+def test_attested_topics_leave_out_conditions_already_catalogued(logic):
+    # 北京平台 第五条（三）固定的经营服务场所 is in `premises`; a generated topic never repeats a condition
+    placed = [e.node.id for t in logic.cat.topics if not t.id.startswith("function.") for e in t.entries]
+    assert len(placed) == len(set(placed))
