@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from kb.errors import InputError
-from kb.fields import FIELDS, HISTORY_FIELDS, enum_values, is_enum
+from kb.fields import FIELDS, HISTORY_FIELDS, enum_values, is_enum, is_list_of_enum
 from kb.measures import shift_years
 from kb.model import CITY_ZH, PROGRAM_INFO, PROGRAMS
 
@@ -552,7 +552,7 @@ class Probes:
         p = node.params
         name = p["field"]
         kind = FIELDS[name]
-        if kind.startswith("list["):
+        if is_list_of_enum(kind):
             allowed = enum_values(kind)
             outside = [k for k in allowed if k not in p["values"]]
             for v in p["values"]:

@@ -277,8 +277,8 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
                 if got is not None:
                     out[key] = got
         return out
-    if kind.startswith("list[") and kind[5:-1] in RECORDS:
-        return _records(ctx, name, kind[5:-1], value)
+    if item_kind(kind) in RECORDS:
+        return _records(ctx, name, item_kind(kind), value)
     raise AssertionError(f"unhandled field type {kind!r}")   # a bug in kb/fields.py
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kb.fields import (DOCS, ENUM_ZH, FIELDS, RECORD_DOCS, RECORDS, SERVICE_FIELDS, SERVICE_FUNCTIONS,
-                       doc_of, enum_values, is_enum, is_list_of_enum)
+                       doc_of, enum_values, is_enum, is_list_of_enum, item_kind)
 from kb.model import PROGRAMS, SHORT, Node
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "profile.md"
@@ -209,7 +209,7 @@ def json_schema(kb) -> dict:
     from kb.encoding import attest_keys
     entity: dict = {"type": "object", "required": ["id"], "additionalProperties": False, "properties": {}}
     for name, kind in FIELDS.items():
-        if name in HISTORY or kind.startswith("list[") and kind[5:-1] in RECORDS:
+        if name in HISTORY or item_kind(kind) in RECORDS:
             continue
         node = entity
         *parents, leaf = name.split(".")

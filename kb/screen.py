@@ -31,7 +31,7 @@ import pandas as pd
 from kb.errors import InputError
 from kb.inputs import FIRST_DAY, LAST_DAY, ascii_digits, check_regular, parse_json, parse_number
 from kb.outputs import Staged, check_output
-from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS, enum_values, is_enum, is_list_of_enum
+from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS, enum_values, is_enum, is_list_of_enum, item_kind
 # the profile reader's own tables, so a cell means here what it means there
 from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE, profile_from_row
 from kb.vectorized import Cat, Evaluator, Num, Records, Table, factorize, mul, program_columns
@@ -215,8 +215,8 @@ def parser_for(kind: str):
         return _year_map
     if kind == "map[str]bool":
         return _attest
-    if kind.startswith("list[") and kind[5:-1] in RECORDS:
-        return _records(kind[5:-1])
+    if item_kind(kind) in RECORDS:
+        return _records(item_kind(kind))
     raise AssertionError(f"no bulk parser for field type {kind!r}")
 
 

@@ -151,7 +151,7 @@ def test_no_field_type_sliced_by_hand():
         if path == ROOT / "kb" / "fields.py":
             continue
         text = path.read_text(encoding="utf-8")
-        for needle in ('[5:].split("|")', '[10:-1]', '[len("list[enum:"):', 'startswith("enum:")',
+        for needle in ('[5:].split("|")', '[10:-1]', '[5:-1]', '[len("list[enum:"):', 'startswith("enum:")',
                        'startswith("list[enum:")'):
             if needle in text:
                 found.append(f"{path.relative_to(ROOT)}: {needle}")
