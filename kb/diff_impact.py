@@ -175,13 +175,30 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                             verified=len(sample), seconds=time.monotonic() - started, bad_rows=bad_rows)
 
 
+def datalog_statuses(kb, profiles: list, programs: list[str]) -> list[dict[str, str]]:
+    """``KnowledgeBase.check``'s statuses for many profiles, read from the Datalog
+    engine in one batch (kb/datalog.py evaluate_many: one set-at-a-time query per
+    predicate instead of one per organization; the same rules and readings as
+    KnowledgeBase.read)."""
+    from kb.check import Reading, program_result
+    from kb.compile import org_facts
+    engine = kb.engine
+    batch = [org_facts(p, engine.next_token(), kb.functions, kb._windows, kb._derived) for p in profiles]
+    found = engine.evaluate_many([(facts, facts[0][1]) for facts in batch])
+    out = []
+    for profile, facts in zip(profiles, batch):
+        reading = Reading(profile, found[facts[0][1]], kb.le_pairs)
+        out.append({p: program_result(reading, kb.programs[p], None).status for p in programs})
+    return out
+
+
 def _verify(old_kb, new_kb, sample, programs: list[str], source: str, as_of: date | None) -> None:
     """Each sampled organization through the Datalog path: the same answer, or stop."""
     from kb.profile import profile_from_row
-    for _, raw, number, answers in sample:
-        profile = profile_from_row(raw, source, number, as_of)
-        for side, kb_ in (("old", old_kb), ("new", new_kb)):
-            got = {r.program: r.status for r in kb_.check(profile, programs, as_of).results}
+    profiles = [profile_from_row(raw, source, number, as_of) for _, raw, number, _ in sample]
+    for side, kb_ in (("old", old_kb), ("new", new_kb)):
+        statuses = datalog_statuses(kb_, profiles, programs) if profiles else []
+        for (_, raw, number, answers), profile, got in zip(sample, profiles, statuses):
             for p in programs:
                 fast = answers[p][0 if side == "old" else 1]
                 if got[p] != fast:
