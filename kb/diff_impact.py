@@ -101,6 +101,11 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     to_new = lambda cid, p: cid if cid in new_ids[p] else links.get(cid, cid)
     labels = {c.id: c.citation for p in programs for kb_ in (old_kb, new_kb)
               for c in kb_.programs[p].conditions}
+    doc = old_kb.programs[programs[0]].document.id if programs else None
+    # a condition a partial text does not hold is not known there, not absent (kb/versions.py)
+    absent_word = tuple("not_known" if (kb_.versions.get(doc) and kb_.versions[doc].partial) else "absent"
+                        for kb_ in (old_kb, new_kb))
+    gaps = {n.id: n.params["label"] for kb_ in (old_kb, new_kb) for n in kb_.nodes.values() if n.kind == "unknown"}
     transitions = {p: Counter() for p in programs}
     by_condition = {p: Counter() for p in programs}
     by_city = {p: Counter() for p in programs}
@@ -138,7 +143,11 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                 st_n = _states(n_out, new_tops[p])
                 cids = list(dict.fromkeys(list(st_o) + list(st_n)))
                 absent_o = np.full(t.n, 3, np.int8)
-                changed = {c: (st_o.get(c, absent_o) != st_n.get(c, absent_o)) for c in cids}
+                # a condition takes part in a flip where its outcome differs and it failed or was
+                # undecided in one version (met in one and absent in the other explains nothing)
+                changed = {c: (st_o.get(c, absent_o) != st_n.get(c, absent_o))
+                           & (np.isin(st_o.get(c, absent_o), (1, 2)) | np.isin(st_n.get(c, absent_o), (1, 2)))
+                           for c in cids}
                 for c in cids:
                     by_condition[p][c] += int(changed[c][flipped].sum())
                 ck, cc = np.unique(city[flipped].astype(str) + ": " + so[flipped].astype(str) + "→"
@@ -149,11 +158,12 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                     conds = []
                     for c in cids:
                         if changed[c][i]:
-                            o = STATE[st_o[c][i]] if c in st_o else "absent"
-                            n = STATE[st_n[c][i]] if c in st_n else "absent"
+                            o = STATE[st_o[c][i]] if c in st_o else absent_word[0]
+                            n = STATE[st_n[c][i]] if c in st_n else absent_word[1]
                             cit = labels.get(c)
-                            conds.append({"condition": c, "label": cit.label() if cit else c, "old": o, "new": n,
-                                          "citation": cit.to_json() if cit else None, "gap": False})
+                            conds.append({"condition": c, "label": gaps.get(c) or (cit.label() if cit else c),
+                                          "old": o, "new": n, "citation": cit.to_json() if cit else None,
+                                          "gap": c in gaps})
                     flips.append(Flip(str(ids[i]), None, p, so[i], sn[i], conds))
             if verify:
                 prio = rng.random(t.n)

@@ -641,3 +641,27 @@ def test_a_change_of_strength_is_not_asked_who_gains(history):
     assert c.reach is None
     # 第五条（二） 京津冀 only: an organization serving 100 SMEs, fewer of them in 京津冀, loses
     assert by(history, "tightened")["beijing.platform/smes_served_jjj"].reach["possible"] is True
+
+
+def test_population_impact_equals_the_datalog_impact_on_a_partial_text(tmp_path):
+    # 2017 (known only in part) → 2019 over the shipped samples (groups included): the vectorized
+    # report names the same flips and responsible conditions as one `regkb check` per organization
+    from kb.base import KnowledgeBase
+    from kb.diff import impact, read_population
+    from kb.diff_impact import population_impact
+    old_kb, new_kb = KnowledgeBase(FACTS, versions={BJ: "2017"}), knowledge_base()
+    d = diff(new_kb, (BJ, "2017"), (BJ, "2019"))
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for sample in (FACTS / "organizations").glob("*.yaml"):
+        if sample.name != "expected.yaml":     # the samples' expected answers, not a profile
+            (folder / sample.name).write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    ref = impact(old_kb, new_kb, read_population(folder), ["beijing.platform"], d.links)
+    fast = population_impact(old_kb, new_kb, folder, ["beijing.platform"], d.links, verify=3, progress=False)
+
+    def key(f):
+        # read_population gives a group's entities as profiles; the vectorized path names them group/entity
+        org = (f.entity or f.org).split("/")[-1]
+        return org, f.program, f.old, f.new, sorted((c["condition"], c["old"], c["new"], c["gap"]) for c in f.conditions)
+    assert ref.flips and sorted(map(key, fast.flips)) == sorted(map(key, ref.flips))
+    assert fast.transitions == ref.transitions
