@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.diff import Flip, Impact
+from kb.diff import Flip, Impact, _fails
 from kb.errors import InputError
 
 
@@ -60,6 +60,29 @@ def _states(outcome, tops) -> dict[str, np.ndarray]:
 
 
 STATE = ("met", "failed", "unknown")
+
+
+def _discretion(outcome, tops) -> dict[str, np.ndarray]:
+    """condition id → failed but left to the authority's discretion (a general 一般应 condition,
+    or one a relaxation covers for the organization's sponsor), as kb/vectorized.py's screen columns."""
+    sponsor = outcome.t.cat("sponsor")
+    out = {}
+    for top in tops:
+        mask = np.zeros(outcome.t.n, bool)
+        if top.id in outcome.ev.relax:
+            mask |= sponsor.isin(outcome.ev.relax[top.id])
+        if top.strength == "general":
+            mask |= True
+        out[top.id] = mask & outcome.failed[top.id]
+    return out
+
+
+def _hard(outcome, tops, disc: dict[str, np.ndarray]) -> np.ndarray:
+    """Some condition failed outright (not left to discretion)."""
+    hard = np.zeros(outcome.t.n, bool)
+    for top in tops:
+        hard |= outcome.failed[top.id] & ~disc[top.id]
+    return hard
 
 
 def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], links: dict[str, str],
@@ -106,6 +129,8 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     absent_word = tuple("not_known" if (kb_.versions.get(doc) and kb_.versions[doc].partial) else "absent"
                         for kb_ in (old_kb, new_kb))
     gaps = {n.id: n.params["label"] for kb_ in (old_kb, new_kb) for n in kb_.nodes.values() if n.kind == "unknown"}
+    partial = tuple(w == "not_known" for w in absent_word)
+    discretion: list[Flip] = []
     transitions = {p: Counter() for p in programs}
     by_condition = {p: Counter() for p in programs}
     by_city = {p: Counter() for p in programs}
@@ -137,16 +162,24 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                 for k, c in zip(keys.tolist(), counts.tolist()):
                     transitions[p][k] += c
                 flipped = np.flatnonzero(so != sn)
-                if not flipped.size:
+                disc_o, disc_n = _discretion(o_out, old_tops[p]), _discretion(n_out, new_tops[p])
+                hard_o, hard_n = _hard(o_out, old_tops[p], disc_o), _hard(n_out, new_tops[p], disc_n)
+                moved = np.flatnonzero((so == "fails") & (sn == "fails") & (hard_o != hard_n))
+                if not flipped.size and not moved.size:
                     continue
                 st_o = {to_new(k, p): v for k, v in _states(o_out, old_tops[p]).items()}
                 st_n = _states(n_out, new_tops[p])
+                d_o = {to_new(k, p): v for k, v in disc_o.items()}
                 cids = list(dict.fromkeys(list(st_o) + list(st_n)))
                 absent_o = np.full(t.n, 3, np.int8)
+                never = np.zeros(t.n, bool)
                 # a condition takes part in a flip where its outcome differs and it failed or was
-                # undecided in one version (met in one and absent in the other explains nothing)
-                changed = {c: (st_o.get(c, absent_o) != st_n.get(c, absent_o))
-                           & (np.isin(st_o.get(c, absent_o), (1, 2)) | np.isin(st_n.get(c, absent_o), (1, 2)))
+                # undecided in one version (met in one and absent in the other explains nothing),
+                # or it failed in both, left to discretion in one only
+                changed = {c: ((st_o.get(c, absent_o) != st_n.get(c, absent_o))
+                               & (np.isin(st_o.get(c, absent_o), (1, 2)) | np.isin(st_n.get(c, absent_o), (1, 2))))
+                           | ((st_o.get(c, absent_o) == 1) & (st_n.get(c, absent_o) == 1)
+                              & (d_o.get(c, never) != disc_n.get(c, never)))
                            for c in cids}
                 for c in cids:
                     by_condition[p][c] += int(changed[c][flipped].sum())
@@ -154,17 +187,28 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                                    + sn[flipped].astype(str), return_counts=True)
                 for k, c in zip(ck.tolist(), cc.tolist()):
                     by_city[p][k] += c
-                for i in flipped.tolist():
+
+                def conditions(i: int) -> list[dict[str, Any]]:
                     conds = []
                     for c in cids:
                         if changed[c][i]:
                             o = STATE[st_o[c][i]] if c in st_o else absent_word[0]
                             n = STATE[st_n[c][i]] if c in st_n else absent_word[1]
                             cit = labels.get(c)
-                            conds.append({"condition": c, "label": gaps.get(c) or (cit.label() if cit else c),
-                                          "old": o, "new": n, "citation": cit.to_json() if cit else None,
-                                          "gap": c in gaps})
-                    flips.append(Flip(str(ids[i]), None, p, so[i], sn[i], conds))
+                            entry = {"condition": c, "label": gaps.get(c) or (cit.label() if cit else c),
+                                     "old": o, "new": n, "citation": cit.to_json() if cit else None,
+                                     "gap": c in gaps}
+                            if o == "failed":
+                                entry["discretion_old"] = "discretion" if d_o.get(c, never)[i] else None
+                            if n == "failed":
+                                entry["discretion"] = "discretion" if disc_n.get(c, never)[i] else None
+                            conds.append(entry)
+                    return conds
+                for i in flipped.tolist():
+                    flips.append(Flip(str(ids[i]), None, p, so[i], sn[i], conditions(i)))
+                for i in moved.tolist():
+                    discretion.append(Flip(str(ids[i]), None, p, _fails(hard_o[i], partial[0]),
+                                           _fails(hard_n[i], partial[1]), conditions(i)))
             if verify:
                 prio = rng.random(t.n)
                 for i in np.argsort(prio)[:verify].tolist():
@@ -181,7 +225,7 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
         bar.close()
     _verify(old_kb, new_kb, sample, programs, str(source), as_of)
     return PopulationImpact(str(source), organizations, as_of.isoformat() if as_of else None, programs,
-                            transitions, flips, [], by_condition=by_condition, by_city=by_city,
+                            transitions, flips, discretion, by_condition=by_condition, by_city=by_city,
                             verified=len(sample), seconds=time.monotonic() - started, bad_rows=bad_rows)
 
 

@@ -664,4 +664,23 @@ def test_population_impact_equals_the_datalog_impact_on_a_partial_text(tmp_path)
         org = (f.entity or f.org).split("/")[-1]
         return org, f.program, f.old, f.new, sorted((c["condition"], c["old"], c["new"], c["gap"]) for c in f.conditions)
     assert ref.flips and sorted(map(key, fast.flips)) == sorted(map(key, ref.flips))
+    assert sorted(map(key, fast.discretion)) == sorted(map(key, ref.discretion))
     assert fast.transitions == ref.transitions
+
+
+def test_population_impact_names_the_same_discretion_changes_as_the_datalog_impact(tmp_path):
+    # 2017 第六条（一）具有独立法人资格 → 2019 第五条（一）一般应…: an organization failing only there moves
+    # from a hard failure to one left to discretion; both paths must find the same organizations
+    from kb.base import KnowledgeBase
+    from kb.diff import impact, read_population
+    from kb.diff_impact import population_impact
+    from kb.population import generate, write_csv
+    path = tmp_path / "pop.csv"
+    write_csv(generate(40, seed=0), path)
+    old_kb, new_kb = KnowledgeBase(FACTS, versions={BJ: "2017"}), knowledge_base()
+    d = diff(new_kb, (BJ, "2017"), (BJ, "2019"))
+    ref = impact(old_kb, new_kb, read_population(path), ["beijing.platform"], d.links)
+    fast = population_impact(old_kb, new_kb, path, ["beijing.platform"], d.links, verify=0, progress=False)
+    key = lambda f: (f.org, f.old, f.new, sorted((c["condition"], c["old"], c["new"]) for c in f.conditions))
+    assert ref.discretion and sorted(map(key, fast.discretion)) == sorted(map(key, ref.discretion))
+    assert {f.new for f in fast.discretion} == {"fails (discretion only)"}
