@@ -166,3 +166,16 @@ def test_catalogue_reads_the_measures_axioms_and_does_not_restate_them():
     assert not measures & own, f"catalogue.yaml restates measures.yaml: {sorted(measures & own)}"
     loaded = {ax.terms for ax in load_catalogue(KnowledgeBase()).axioms if ax.kind == "le"}
     assert measures <= loaded and own <= loaded
+
+
+def test_comparison_symbols_stated_once():
+    """The ≥/≤ table and the failing comparison live in kb/model.py (OP_SYMBOL, NEGATED_OP)."""
+    found = []
+    for path in sorted((ROOT / "kb").rglob("*.py")):
+        if path == LOADER:
+            continue
+        text = path.read_text(encoding="utf-8").replace(" ", "")
+        for needle in ('">=":"≥"', '"<=":"≤"', '">=":"<",">":"<="', '">=":"<",">":"≤"'):
+            if needle in text:
+                found.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not found, found
