@@ -43,6 +43,9 @@ def _load_programs(path: Path = PROGRAMS_FILE):
         if raw["city"] not in cities or raw["kind"] not in kinds:
             raise InputError(str(path), f"{where}.city", f"expected a city from {sorted(cities)} "
                                                          f"and a kind from {sorted(kinds)}")
+        unknown = sorted(set(raw) - set(ProgramInfo.__dataclass_fields__))
+        if unknown:
+            raise InputError(str(path), f"{where}.{unknown[0]}", f"expected one of {sorted(ProgramInfo.__dataclass_fields__)}")
         layout = tuple(raw["layout"]) if raw.get("layout") else None
         info[raw["id"]] = ProgramInfo(**{**raw, "layout": layout})
     if not info:
