@@ -700,6 +700,7 @@ def _csv_module_chunks(path: Path, names: list[str], chunk_size: int, progress=N
 
 def estimated_rows(path: Path) -> int:
     """Rows in a CSV, from its size and the lines of its first megabyte (for the progress bar)."""
+    check_regular(path, "CSV file")   # before open(): a pipe would block
     size = path.stat().st_size
     with open(path, "rb") as f:
         head = f.read(1 << 20)
