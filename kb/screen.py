@@ -33,7 +33,7 @@ from kb.inputs import FIRST_DAY, LAST_DAY, ascii_digits, check_regular, parse_js
 from kb.outputs import Staged, check_output
 from kb.fields import FIELDS, ORDERED_PAIRS, PAST_DATES, RECORDS, enum_values, is_enum, is_list_of_enum, item_kind
 # the profile reader's own tables, so a cell means here what it means there
-from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE, profile_from_row
+from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE, check_attest_keys, profile_from_row
 from kb.vectorized import Cat, Evaluator, Num, Records, Table, factorize, mul, program_columns
 
 OUTPUT_COLUMNS = ("org", "program", "status", "failed", "unknown", "missing", "discretion")
@@ -393,6 +393,8 @@ class Reader:
         self.as_of = as_of
         self.today = today or date.today()
         self.functions = list(kb.functions)
+        # every key any reading of the texts defines: a misspelt key is the row's error, as in check
+        self.known_attest = set(getattr(kb, "attest_keys", ()) or ()) or None
         self.attest_keys = sorted({n.params["attest"] for p in kb.programs.values() for n in p.nodes()
                                    if n.kind == "qualitative"})
 
@@ -405,6 +407,8 @@ class Reader:
                    for k, v in frame.iloc[i].items()}
             try:
                 profile = profile_from_row(raw, self.source, int(rows[i]), self.as_of)
+                if self.known_attest is not None:
+                    check_attest_keys(profile, self.known_attest)
             except InputError as exc:
                 errors.append((int(rows[i]), exc))
                 continue
@@ -452,6 +456,10 @@ class Reader:
         bad = np.zeros(n, dtype=bool)
         for col in cols.values():
             bad |= col.bad()
+        if "attest" in cols and self.known_attest is not None:
+            col = cols["attest"]
+            unknown = [bool(ok and v and set(v) - self.known_attest) for v, ok in zip(col.values, col.ok)]
+            bad |= np.asarray(unknown + [False], dtype=bool)[col.codes]
         bad |= ~cols["id"].present() if "id" in cols else np.ones(n, dtype=bool)
         asof, _ = self._asof(cols, n)
         for name in PAST_DATES:

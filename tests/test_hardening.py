@@ -387,3 +387,12 @@ def test_a_signal_mid_screen_leaves_nothing_behind(tmp_path, population_csv, sig
     assert out == "" and err.strip().splitlines()[-1] == f"regkb: interrupted ({words})"
     assert "Traceback" not in err
     assert list(out_dir.iterdir()) == []   # no output, no .part
+
+
+def test_a_misspelt_attest_key_in_a_csv_is_that_rows_error(kb, tmp_path):
+    """As in check: a misspelt key would attest nothing and leave its condition "assumed met"."""
+    source = HERE / "attest_misspelt.csv"
+    rows, bad = screened(kb, source, tmp_path)
+    assert bad == [f"{source}:row 2: attest.sound_managment: unknown attest key 'sound_managment'; "
+                   "did you mean 'sound_management'?"]
+    assert {org for org, _ in rows} == {"org-2", "org-3"}
