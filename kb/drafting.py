@@ -32,6 +32,7 @@ from kb.lint.agreement import _fallbacks, disagreements, encoded_figure, require
 from kb.lint.rawtree import quote_of, walk
 from kb.numerals import FIGURE_RE, Figure, figures, in_unit, parse_number
 from kb.versions import Assembler, Versions, document_of_program, parse_version
+from kb.yamlio import read_yaml
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CN_DIGITS = "零一二三四五六七八九"
@@ -81,7 +82,7 @@ def load_draft(facts_dir: Path, ref: str) -> tuple[str, Path, dict]:
                                                  "complete text (regkb draft new writes one)")
     if v.official:
         raise InputError(v.path, "version.official", "an official text is not a draft; copy it with regkb draft new")
-    data = yaml.safe_load(v.path.read_text(encoding="utf-8"))
+    data = read_yaml(v.path)   # kb/inputs.py's limits: a draft is user input like any other
     return doc, v.path, data
 
 
@@ -96,7 +97,7 @@ def write_checked(facts_dir: Path, doc: str, path: Path, data: dict) -> None:
     try:
         kb = KnowledgeBase(facts_dir)
         registry = Versions(facts_dir, doc)
-        version = parse_version(part, yaml.safe_load(part.read_text(encoding="utf-8")), doc)
+        version = parse_version(part, read_yaml(part), doc)
         version.id = f"{version.id}(check)"
         load_text(registry, version, kb.settings, known_fields(), set(kb.functions))
         part.replace(path)
