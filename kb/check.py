@@ -284,12 +284,29 @@ def _short(node: Node) -> str:
 
 
 def evidence_nodes(reading: Reading, node: Node) -> list[Node]:
-    return [n for n in node.walk() if n.kind == "qualitative"
-            and n.params["attest"] not in reading.profile.attest and reading.status(n) == MET]
+    """The unattested qualitative conditions the answer rests on. An alternative
+    not taken (a function not offered, a branch of 或 or of k-of-n not met)
+    needs no evidence, so its subtree is skipped."""
+    out: list[Node] = []
+
+    def visit(n: Node, alternative: bool) -> None:
+        status = reading.status(n)
+        if (alternative or n.kind == "function") and status != MET:
+            return
+        if n.kind == "qualitative":
+            if n.params["attest"] not in reading.profile.attest and status == MET:
+                out.append(n)
+            return
+        for child in n.children:
+            visit(child, n.kind in ("any", "k_of_n"))
+
+    visit(node, False)
+    return out
 
 
 def program_result(reading: Reading, program: Program, entity: str | None = None) -> ProgramResult:
     result = ProgramResult(program=program.id, status="qualifies", entity=entity)
+    seen: set[str] = set()
     for top in program.conditions:
         status = reading.status(top)
         if status == FAILED:
@@ -298,7 +315,9 @@ def program_result(reading: Reading, program: Program, entity: str | None = None
         elif status == UNKNOWN:
             result.unknown.append(Finding(top.id, top.citation, missing=reading.missing(top)))
         for n in evidence_nodes(reading, top):
-            result.evidence.append(Finding(n.id, n.citation))
+            if n.params["attest"] not in seen:            # one key, one piece of evidence
+                seen.add(n.params["attest"])
+                result.evidence.append(Finding(n.id, n.citation))
     # the program itself is an all-of node in Datalog: its conclusion is the status
     if program.id in reading.c["failed"]:
         result.status = "fails"

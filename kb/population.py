@@ -701,6 +701,14 @@ class Probes:
                                                  "subject": node.params["subjects"][0]}])
                 probe.set("sponsor", sponsor)
                 self.out.append(probe)
+        # An alternative of qualitative conditions (either capability suffices) fails
+        # only when every one is attested false: one probe states them all.
+        for node in sp.nodes:
+            if node.kind in ("any", "k_of_n") and node.children and all(
+                    c.kind == "qualitative" for c in node.children):
+                probe = Probe(f"{node.id}: every alternative attested false")
+                probe.set("attest", {c.params["attest"]: False for c in node.children})
+                self.out.append(probe)
         empty = Probe("no services at all")
         for col in sp.order:
             if col.startswith("services."):
