@@ -292,7 +292,7 @@ def draw(data: dict[str, Any]) -> bytes:
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label("行内相对严格程度（最严 = 1）", fontsize=9)
     ax.set_title("六个项目的门槛对照：颜色越深越严格，灰色 = 未作要求，浅蓝 = 仅一个项目要求（不比较）\n"
-                 "Thresholds of the six programs: darker is stricter within a row; grey: no requirement; "
+                 "Thresholds of the six programs: darker is stricter within a row; grey: no requirement;\n"
                  "light blue: only one program sets it (nothing to compare)",
                  fontsize=11, pad=14)
     fig.tight_layout()
