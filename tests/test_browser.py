@@ -146,6 +146,10 @@ def test_fill_the_form_for_a_sample_then_read_results_and_plan(server, browser):
     assert "beijing.platform" in timeline.text
     assert any(ch.isdigit() for ch in timeline.text)          # dated steps
     browser.save_screenshot(str(SHOTS / "plan.png"))
+    browser.find_element(By.ID, "report-submit").click()
+    _wait(browser, "texts")                                        # the printable report
+    assert "申报评估报告" in browser.page_source
+    browser.save_screenshot(str(SHOTS / "report-from-plan.png"))
 
 
 def test_upload_a_bad_profile_shows_the_one_line_error(server, browser, tmp_path):

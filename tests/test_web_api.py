@@ -42,6 +42,17 @@ def test_check_equals_the_cli_on_every_sample(client, capsys, sample):
     assert r.json() == cli_json(capsys, "check", str(sample))
 
 
+def test_check_equals_the_cli_on_generated_profiles(client, capsys, tmp_path):
+    """Synthetic organizations (kb.population: probes of every condition's edges)."""
+    from kb.population import generate
+    for data in generate(24, seed=11):
+        path = tmp_path / f"{data['id']}.json"
+        path.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+        r = client.post("/api/check", content=path.read_bytes())
+        assert r.status_code == 200, r.text
+        assert r.json() == cli_json(capsys, "check", str(path)), data["id"]
+
+
 def test_check_options_are_the_clis(client, capsys):
     sample = ROOT / "facts" / "organizations" / "cd-gaoxin-tech-platform.yaml"
     query = "program=chengdu.platform&program=beijing.platform&as_of=2025-06-30&switch=growth_reading=data_points"
@@ -168,6 +179,14 @@ def test_pages_serve_html_with_the_cjk_font_embedded(client):
     for path in ("/graph", "/compare", "/diff"):
         r = client.get(path)
         assert r.status_code == 200 and "@font-face" in r.text
+
+
+def test_the_printable_report_is_served_for_a_plan(client):
+    sample = ROOT / "facts" / "organizations" / "gy-guanshanhu-platform.yaml"
+    form = {"profile_json": body_of(sample).decode("utf-8"), "target": "guiyang.platform"}
+    r = client.post("/report", data=form)
+    assert r.status_code == 200
+    assert "申报评估报告" in r.text and "@font-face" in r.text and "https://" not in r.text
 
 
 def test_the_form_builds_the_profile_the_loader_reads():

@@ -108,6 +108,7 @@ def plan_context(options: Options, profile: dict) -> dict:
     data = service.plan(options, profile)
     steps = sorted(data.get("steps") or [], key=lambda s: (s.get("earliest") or "9999", s.get("program", "")))
     return {"plan": data, "steps": steps, "profile_json": json.dumps(profile, ensure_ascii=False),
+            "targets": options.all("target"),
             "timeline": timeline_picture(data, steps)}
 
 
@@ -245,6 +246,16 @@ def add_pages(app: FastAPI, state) -> None:
         def work():
             profile = _profile([i for i in items if i[0] == "profile_json"], upload)
             return render("plan.html", **plan_context(Options(targets), profile))
+        return await state.call(work)
+
+    @app.post("/report", response_class=HTMLResponse, include_in_schema=False)
+    async def report_page(request: Request):
+        items, upload = await _form(request)
+        targets = [("target", v) for k, v in items if k == "target"]
+
+        def work():
+            profile = _profile([i for i in items if i[0] == "profile_json"], upload)
+            return HTMLResponse(service.report(Options(targets), profile))
         return await state.call(work)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)

@@ -151,26 +151,43 @@ def explain(options: Options, profile: Any) -> Any:
     return data if len(data) > 1 else data[0]
 
 
-def plan(options: Options, profile: Any) -> dict:
-    """The plan, with the CLI's own option checks; the server caps the time limit."""
+def plan_options(options: Options) -> dict:
+    """The planner's options, checked by the CLI's own code; the server caps the time limit."""
     from types import SimpleNamespace
 
-    from kb.commands.plan import options as plan_options
-    from kb.planning import plan as make_plan
+    from kb.commands.plan import options as cli_options
     from kb.planning.calls import CALL_MONTH, PROCESSING_MONTHS
     from kb.planning.result import DEFAULT_TIMEOUT
     args = SimpleNamespace(horizon=options.one("horizon", "3"),
                            timeout=options.one("timeout", str(DEFAULT_TIMEOUT)),
                            call_month=options.one("call_month", str(CALL_MONTH)),
                            processing_months=options.one("processing_months", str(PROCESSING_MONTHS)))
-    opts = plan_options(args)
+    opts = cli_options(args)
     if opts["timeout"] > PLAN_TIMEOUT:
         raise InputError("--timeout", None, f"expected at most {PLAN_TIMEOUT:g} seconds on this server")
+    return opts
+
+
+def targets(options: Options, kb) -> list[str] | None:
+    chosen = options.all("target") or None
+    if chosen:
+        kb.program_ids(chosen, "--target")
+    return chosen
+
+
+def plan(options: Options, profile: Any) -> dict:
+    from kb.planning import plan as make_plan
+    opts = plan_options(options)
     kb = knowledge_base(options)
-    targets = options.all("target") or None
-    if targets:
-        kb.program_ids(targets, "--target")
-    return make_plan(kb, load(profile, options), targets, as_of=options.as_of, **opts).to_json()
+    return make_plan(kb, load(profile, options), targets(options, kb), as_of=options.as_of, **opts).to_json()
+
+
+def report(options: Options, profile: Any, source: str = "form") -> str:
+    """The printable report `regkb report` writes, as one self-contained page."""
+    from kb.report_page import render
+    opts = plan_options(options)
+    kb = knowledge_base(options)
+    return render(kb, load(profile, options, source), targets(options, kb), as_of=options.as_of, **opts)
 
 
 def programs(options: Options) -> list[dict]:
