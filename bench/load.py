@@ -88,8 +88,12 @@ def main() -> int:
                 t = time.perf_counter()
                 r = http.post(f"/api/{endpoint}?{query}", content=body)
                 times[endpoint].append(time.perf_counter() - t)
-                if r.status_code != 200 or comparable(r.json()) != expected:
-                    errors.append(f"{endpoint}?{query}: status {r.status_code}")
+                got = comparable(r.json()) if r.status_code == 200 else None
+                if got != expected:
+                    keys = sorted(k for k in (expected or {}) if (got or {}).get(k) != expected.get(k))
+                    cut = (got or {}).get("cut") or (got or {}).get("timed_out")
+                    errors.append(f"{endpoint}?{query}: status {r.status_code}; differs in {keys}"
+                                  + (f" (the time limit cut: {cut})" if cut else ""))
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
     start = time.time()

@@ -43,3 +43,24 @@ def apply_changes(base: dict, set_: dict | None = None, unset: list | None = Non
         if isinstance(cur, dict):
             cur.pop(leaf, None)
     return data
+
+
+def chromium(*extra_args: str, height: int = 1600):
+    """Debian's headless Chromium through its ChromeDriver (installed by .ci/run).
+    Missing is a failure, never a skip: the pages must be looked at."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    assert binary and driver_path, "Chromium and ChromeDriver are needed (apt-get install chromium chromium-driver)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size=1280,{height}", *extra_args):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(120)
+    return driver

@@ -7,7 +7,6 @@ Missing Chromium is a failure, not a skip: CI installs it.
 """
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -47,19 +46,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    assert binary and driver_path, "Chromium and ChromeDriver are needed (apt-get install chromium chromium-driver)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1600"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(120)
+    from conftest import chromium
+    driver = chromium()
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()

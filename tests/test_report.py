@@ -8,7 +8,6 @@ person to look at. Missing Chromium is a failure, not a skip: CI installs it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,20 +37,9 @@ def page(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    assert binary and driver_path, "Chromium and ChromeDriver are needed (apt-get install chromium chromium-driver)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
+    from conftest import chromium
     # no name resolves: a page that fetched anything from the network would show it
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1800", "--host-resolver-rules=MAP * ~NOTFOUND"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(120)
+    driver = chromium("--host-resolver-rules=MAP * ~NOTFOUND", height=1800)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()

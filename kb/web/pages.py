@@ -238,25 +238,23 @@ def add_pages(app: FastAPI, state) -> None:
                               **form_context(base_kb(), error_line(exc), errors))
         return await state.call(work)
 
-    @app.post("/plan", response_class=HTMLResponse, include_in_schema=False)
-    async def plan_page(request: Request):
+    async def carried(request: Request, page) -> HTMLResponse:
+        """A page built from the profile the results page carries, and the chosen targets."""
         items, upload = await _form(request)
         targets = [("target", v) for k, v in items if k == "target"]
 
         def work():
             profile = _profile([i for i in items if i[0] == "profile_json"], upload)
-            return render("plan.html", **plan_context(Options(targets), profile))
+            return page(Options(targets), profile)
         return await state.call(work)
+
+    @app.post("/plan", response_class=HTMLResponse, include_in_schema=False)
+    async def plan_page(request: Request):
+        return await carried(request, lambda options, profile: render("plan.html", **plan_context(options, profile)))
 
     @app.post("/report", response_class=HTMLResponse, include_in_schema=False)
     async def report_page(request: Request):
-        items, upload = await _form(request)
-        targets = [("target", v) for k, v in items if k == "target"]
-
-        def work():
-            profile = _profile([i for i in items if i[0] == "profile_json"], upload)
-            return HTMLResponse(service.report(Options(targets), profile))
-        return await state.call(work)
+        return await carried(request, lambda options, profile: HTMLResponse(service.report(options, profile)))
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     async def graph_page(request: Request):
