@@ -341,16 +341,20 @@ class Planner(Readback, Limits):
         return cache[key]
 
     def _exclusive_pairs(self) -> list[dict]:
-        blank = EntityModel(self.kb, None, "blank", blank=True, ctx=self.ctx)
+        # A context of its own: terms built here must not change the plan's own
+        # context, or a plan would differ by whether this answer was cached
+        # (z3 breaks ties between equally small plans by its term order).
+        ctx = z3.Context()
+        blank = EntityModel(self.kb, None, "blank", blank=True, ctx=ctx)
         out = []
         for i, a in enumerate(self.targets):
             for b in self.targets[i + 1:]:
-                solver = z3.Solver(ctx=self.ctx)
+                solver = z3.Solver(ctx=ctx)
                 solver.set(timeout=self.budget.ms())
                 tracks = []
                 for pid in (a, b):
                     for top in self.kb.programs[pid].conditions:
-                        lit = z3.Bool(f"blank|{pid}|{top.id}", self.ctx)
+                        lit = z3.Bool(f"blank|{pid}|{top.id}", ctx)
                         solver.add(z3.Implies(lit, blank.node(top, self.as_of)[0]))
                         tracks.append((lit, top))
                 blank.finish()
