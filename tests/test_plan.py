@@ -540,3 +540,17 @@ def test_call_beyond_the_horizon_is_said(kb):
     assert p.steps == []
     [x] = p.impossible
     assert x["kind"] == "unreachable" and "2025-05-01" in x["why"] and "horizon" in x["why"]
+
+
+def test_a_plan_is_the_same_the_second_time_on_one_knowledge_base():
+    """Caches kept on the knowledge base (which program pairs exclude each other)
+    must not change the answer: the web API keeps its knowledge bases, the CLI
+    builds a new one, and both must give the plan the other gives."""
+    from kb.base import KnowledgeBase
+    from kb.planning import plan
+    kb = KnowledgeBase()
+    sample = ROOT / "facts" / "organizations" / "cd-gaoxin-tech-platform.yaml"
+    first, second = (plan(kb, sample, ["chengdu.platform", "chengdu.base"]).to_json() for _ in range(2))
+    for p in (first, second):
+        p["solver"].pop("ms")
+    assert first == second
