@@ -181,6 +181,15 @@ def test_pages_serve_html_with_the_cjk_font_embedded(client):
         assert r.status_code == 200 and "@font-face" in r.text
 
 
+def test_the_redline_is_served_beside_the_diff(client):
+    page = client.get("/diff").text
+    assert 'id="redline-link"' in page
+    r = client.get("/redline?a=beijing.platform@2017&b=beijing.platform@current")
+    assert r.status_code == 200 and "@font-face" in r.text
+    assert "第五条" in r.text and "https://" not in r.text        # the Chinese texts themselves
+    assert client.get("/redline?a=/etc/passwd&b=x").status_code == 400
+
+
 def test_the_printable_report_is_served_for_a_plan(client):
     sample = ROOT / "facts" / "organizations" / "gy-guanshanhu-platform.yaml"
     form = {"profile_json": body_of(sample).decode("utf-8"), "target": "guiyang.platform"}

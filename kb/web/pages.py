@@ -271,6 +271,11 @@ def add_pages(app: FastAPI, state) -> None:
                                                               ("b", "beijing.platform@current")]
         return await state.call(lambda: render("diff.html", **diff_context(Options(query))))
 
+    @app.get("/redline", response_class=HTMLResponse, include_in_schema=False)
+    async def redline_page(request: Request):
+        query = list(request.query_params.multi_items())
+        return await state.call(lambda: HTMLResponse(service.redline(Options(query))))
+
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs_page():
         spec = app.openapi()

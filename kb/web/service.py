@@ -252,7 +252,7 @@ def _compare(options: Options) -> dict:
     return {"relations": [r.to_json(kb) for r in rels]}
 
 
-def diff(options: Options) -> dict:
+def _diff(options: Options):
     from kb.base import DEFAULT_FACTS
     from kb.diff import diff as make_diff
     from kb.versions import parse_ref
@@ -265,4 +265,14 @@ def diff(options: Options) -> dict:
     facts = Path(DEFAULT_FACTS)
     old = parse_ref(a, facts)
     new = parse_ref(b, facts, default_doc=old[0])
-    return make_diff(knowledge_base(options), old, new).to_json()
+    return make_diff(knowledge_base(options), old, new)
+
+
+def diff(options: Options) -> dict:
+    return _diff(options).to_json()
+
+
+def redline(options: Options) -> str:
+    """The redline `regkb diff A B --html` writes: both texts side by side, changes marked."""
+    from kb.redline import render
+    return render(_diff(options))
