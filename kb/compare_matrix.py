@@ -115,32 +115,34 @@ class Matrix:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["topic", "row", "column", "symbol", "relation", "row_clauses", "column_clauses", "witness"])
+        for topic, p, q, c in self.related():
+            a, b = c.sides()
+            w.writerow([topic.id, p, q, c.symbol, c.relation.relation,
+                        "; ".join(x["cite"] + " " + x["condition"] for x in _cites(a)),
+                        "; ".join(x["cite"] + " " + x["condition"] for x in _cites(b)),
+                        _witness_text(c.relation)])
+        return buf.getvalue()
+
+    def related(self, topic_id: str | None = None):
+        """(topic, row, column, cell) of every cell holding a relation, in order."""
         for topic in self.shown_topics():
+            if topic_id is not None and topic.id != topic_id:
+                continue
             for p in self.programs:
                 for q in self.programs:
                     c = self.cell(topic.id, p, q)
-                    if c.relation is None:
-                        continue
-                    a, b = c.sides()
-                    w.writerow([topic.id, p, q, c.symbol, c.relation.relation,
-                                "; ".join(x["cite"] + " " + x["condition"] for x in _cites(a)),
-                                "; ".join(x["cite"] + " " + x["condition"] for x in _cites(b)),
-                                _witness_text(c.relation)])
-        return buf.getvalue()
+                    if c.relation is not None:
+                        yield topic, p, q, c
 
     def to_json(self) -> dict:
         topics = []
         for topic in self.shown_topics():
             cells = []
-            for p in self.programs:
-                for q in self.programs:
-                    c = self.cell(topic.id, p, q)
-                    if c.relation is None:
-                        continue
-                    a, b = c.sides()
-                    cells.append({"row": p, "column": q, "symbol": c.symbol, "relation": c.relation.relation,
-                                  "row_conditions": _cites(a), "column_conditions": _cites(b),
-                                  "witness": c.relation.witness})
+            for _, p, q, c in self.related(topic.id):
+                a, b = c.sides()
+                cells.append({"row": p, "column": q, "symbol": c.symbol, "relation": c.relation.relation,
+                              "row_conditions": _cites(a), "column_conditions": _cites(b),
+                              "witness": c.relation.witness})
             topics.append({"topic": topic.id, "name": topic.name, "cells": cells,
                            "groups": [{"symbol": s, "why": why, "pairs": [list(x) for x in pairs]}
                                       for (s, why), pairs in self.groups(topic.id)]})
