@@ -4,7 +4,7 @@
 
 What a researcher would write in a notebook, with the default readings of
 facts/switches.yaml: every figure copied by hand from the encodings (this
-file is a benchmark, not the product; kb/vectorized.py compiles the same
+file is a benchmark, not the product; kb/screening/vectorized.py compiles the same
 figures from the encoded nodes instead), floats, and two-valued logic (a
 missing figure simply fails). No validation of the rows, no bounds between
 fields (家次 ≥ 家 …), no discretion. It reads the same CSV in chunks with

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.base import DEFAULT_FACTS, KnowledgeBase  # noqa: E402
-from kb.diff import diff  # noqa: E402
-from kb.diff_impact import population_impact  # noqa: E402
+from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase  # noqa: E402
+from kb.revisions.diff import diff  # noqa: E402
+from kb.revisions.impact import population_impact  # noqa: E402
 from kb.population import generate_frame  # noqa: E402
 
 CD = "chengdu.sme-platform-and-startup-base"

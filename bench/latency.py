@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.model import PROGRAMS  # noqa: E402
+from kb.reasoning.base import KnowledgeBase  # noqa: E402
+from kb.law.model import PROGRAMS  # noqa: E402
 from kb.population import generate  # noqa: E402
 from kb.profile import load_profile, profile_from_dict  # noqa: E402
 

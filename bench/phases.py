@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import pandas as pd  # noqa: E402
 
 import baseline  # noqa: E402
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.screen import CsvOutput, Reader, csv_chunks  # noqa: E402
-from kb.vectorized import Evaluator, program_columns  # noqa: E402
+from kb.reasoning.base import KnowledgeBase  # noqa: E402
+from kb.screening.screen import CsvOutput, Reader, csv_chunks  # noqa: E402
+from kb.screening.vectorized import Evaluator, program_columns  # noqa: E402
 
 
 class Clock:

@@ -4,7 +4,7 @@ planned for all six programs with the default time limit. Prints one JSON
 object; bench/run.py reports it against the targets (median under 1 s, none
 over 10 s).
 
-A near-miss is a generated organization (kb/population.py) that fails some
+A near-miss is a generated organization (kb/population/__init__.py) that fails some
 program on one or two top-level conditions, none of them its registration
 city: the profiles a planner is asked about, where the solver has real work.
 
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.errors import InputError  # noqa: E402
+from kb.reasoning.base import KnowledgeBase  # noqa: E402
+from kb.io.errors import InputError  # noqa: E402
 from kb.planning import Planner  # noqa: E402
 from kb.population import generate  # noqa: E402
 from kb.profile import load_profile, profile_from_dict  # noqa: E402

@@ -243,10 +243,10 @@ def why(r: dict) -> list[str]:
     lat = r["latency"]
     if lat["check_ms_median"] >= t["check_ms"] or lat["explain_ms_median"] >= t["explain_ms"]:
         out.append(f"- `check` ({lat['check_ms_median']:.0f} ms) and `explain` ({lat['explain_ms_median']:.0f} ms) "
-                   "miss their targets: the time is pyDatalog deriving every rule of kb/rules.dl and kb/layers.dl "
+                   "miss their targets: the time is pyDatalog deriving every rule of kb/reasoning/rules.dl and kb/reasoning/layers.dl "
                    "for the organization's facts (pure Python, one query per predicate), not this project's "
                    "Python around it; `explain` re-runs the same derivation, so it costs the same as `check`. "
-                   "Making the Datalog path faster is work on kb/datalog.py and the rules (under way separately); "
+                   "Making the Datalog path faster is work on kb/reasoning/datalog.py and the rules (under way separately); "
                    "bulk screening does not depend on it.")
     if r["cold"]["s"] >= t["cold_s"]:
         out.append(f"- Cold start ({r['cold']['s']:.2f} s) misses 2 s: importing pandas and pyDatalog, loading "

@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date
 
-from kb.errors import InputError, Interrupted
+from kb.io.errors import InputError, Interrupted
 
 ORDER = ("check", "explain", "coverage", "review", "compare", "lint", "graph", "plan", "report", "diff", "draft", "screen", "population", "sweep", "serve",
          "schema", "init")
@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def parse_date(text: str | None, source: str = "--as-of") -> date | None:
     if text is None:
         return None
-    from kb.inputs import FIRST_DAY, LAST_DAY
+    from kb.io.inputs import FIRST_DAY, LAST_DAY
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -58,8 +58,8 @@ def knowledge_base(args):
     each text (``--version DOC@VERSION`` or ``@YYYY-MM-DD``; default current)."""
     from pathlib import Path
 
-    from kb.base import DEFAULT_FACTS, KnowledgeBase
-    from kb.versions import version_options
+    from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase
+    from kb.law.versions import version_options
     versions, as_of = version_options(getattr(args, "version", None), Path(args.facts or DEFAULT_FACTS))
     return KnowledgeBase(args.facts, parse_switches(args.switch), versions, as_of)
 

@@ -1,4 +1,4 @@
-"""Shared fixtures. Each KnowledgeBase owns its own pyDatalog logic (kb/datalog.py)
+"""Shared fixtures. Each KnowledgeBase owns its own pyDatalog logic (kb/reasoning/datalog.py)
 and re-activates it on every query, so tests share built bases safely; they are
 cached per switch setting because building one compiles every encoded article."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.base import KnowledgeBase
+from kb.reasoning.base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 _CACHE: dict[tuple, KnowledgeBase] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import knowledge_base
-from kb.atonce import at_once, feasible, literal_logic, split
+from kb.comparison.atonce import at_once, feasible, literal_logic, split
 from test_cli import regkb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_cli_at_once_text_says_the_registration_reason_once():
 
 def test_notebook_view_one_row_per_pair_of_cities():
     # the same grouping where a notebook shows it (kb.api KB.at_once): 北京–贵阳, 北京–成都, 贵阳–成都
-    from kb.api import KB
+    from kb.notebook.api import KB
     api = KB()
     rows = api.at_once(api.sample("group-jingrong")).conflicts
     assert list(rows["要求 requires"]) == ["= beijing | = guiyang", "= beijing | = chengdu", "= guiyang | = chengdu"]

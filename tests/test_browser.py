@@ -167,9 +167,9 @@ def test_researcher_and_drafter_pages_render_chinese(server, browser):
 def test_the_interactive_graph_page_draws_chinese_with_its_own_font(browser, tmp_path):
     """comparisons/program-graph.html carries the CJK glyphs it shows, so a
     machine without CJK fonts (CI installs none) renders 北京 rather than boxes."""
-    from kb.base import KnowledgeBase
+    from kb.reasoning.base import KnowledgeBase
     from kb.graph import build_graph
-    from kb.graph_draw import html_page
+    from kb.graph.draw import html_page
     page = tmp_path / "program-graph.html"
     page.write_text(html_page(build_graph(KnowledgeBase())), encoding="utf-8")
     browser.get(page.as_uri())

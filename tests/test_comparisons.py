@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import knowledge_base
-from kb.comparisons import FILES, PICTURE, PICTURE_KEY, png_text, render
+from kb.comparison.comparisons import FILES, PICTURE, PICTURE_KEY, png_text, render
 from test_cli import PROGRAM_IDS, regkb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,10 +116,10 @@ def test_write_onto_a_file_is_an_input_error(tmp_path):
 def test_matrix_picture_colours_strictness_only_where_two_programs_share_a_measure():
     """A measure only one program sets (e.g. Chengdu 第六条 楼宇经济园 8千平方米) has
     nothing to be stricter than: it is shown, not coloured as the strictest."""
-    from kb.base import KnowledgeBase
-    from kb.catalogue import load_catalogue
-    from kb.comparisons import matrix, picture_data
-    from kb.model import PROGRAMS
+    from kb.reasoning.base import KnowledgeBase
+    from kb.comparison.catalogue import load_catalogue
+    from kb.comparison.comparisons import matrix, picture_data
+    from kb.law.model import PROGRAMS
     kb = KnowledgeBase()
     ids = list(PROGRAMS)
     data = picture_data(matrix(kb, load_catalogue(kb), ids), ids)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from kb.coverage import ENCODED, NOT_ENCODED, PARTLY, coverage, switches_of, units
-from kb.switches import load_switches
-from kb.versions import raw_nodes
-from kb.yamlio import read_yaml
+from kb.lint.coverage import ENCODED, NOT_ENCODED, PARTLY, coverage, switches_of, units
+from kb.law.switches import load_switches
+from kb.law.versions import raw_nodes
+from kb.io.yamlio import read_yaml
 
 FACTS = Path(__file__).resolve().parent.parent / "facts"
 BJ = FACTS / "beijing/sme-service-platform/encoding.yaml"

@@ -1,4 +1,4 @@
-"""The semantic diff (kb/diff.py, regkb diff) and the impact of a revision.
+"""The semantic diff (kb/revisions/diff.py, regkb diff) and the impact of a revision.
 
 Known history (../shared/revisions/beijing-platform-2017.md): between the 2017
 text (京经信委发〔2017〕24号) and the 2019 seed, the conditions moved from 第六条
@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from conftest import knowledge_base
-from kb.diff import SUBSTANTIVE, diff
-from kb.versions import Assembler, Versions, raw_nodes
+from kb.revisions.diff import SUBSTANTIVE, diff
+from kb.law.versions import Assembler, Versions, raw_nodes
 from test_cli import regkb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,7 +258,7 @@ def test_a_drafter_edits_a_clause_and_its_figure(tmp_path):
 
 def test_a_wording_edit_without_its_figure_is_an_error(tmp_path):
     # issue 12: words 9 千平方米 with the figure left at 8000 is a text that contradicts itself
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     data, _ = copy_of(CD, "current")
     old, new = "楼宇经济园建筑总面积在 8 千平方米以上", "楼宇经济园建筑总面积在 9 千平方米以上"
     data = replace_words(data, old, new)
@@ -269,7 +269,7 @@ def test_a_wording_edit_without_its_figure_is_an_error(tmp_path):
 
 
 def test_versions_of_two_documents_are_not_compared():
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     with pytest.raises(InputError, match=BJ):
         diff(knowledge_base(), (BJ, "2017"), (CD, "current"))
 
@@ -401,7 +401,7 @@ def population(tmp_path_factory):
 @pytest.fixture(scope="module")
 def current_results(population):
     """regkb check's answers on the current texts, organization by organization."""
-    from kb.diff import read_population
+    from kb.revisions.diff import read_population
     kb = knowledge_base()
     return {p.id: {r.program: r for r in kb.check(p).results} for p in read_population(population)}
 
@@ -417,8 +417,8 @@ def expected_impact(kb_old, kb_new, profiles, programs, current):
 
 
 def test_impact_of_the_illustrative_revision_agrees_with_check(population, current_results):
-    from kb.base import KnowledgeBase
-    from kb.diff import read_population
+    from kb.reasoning.base import KnowledgeBase
+    from kb.revisions.diff import read_population
     profiles = read_population(population)
     out = regkb("diff", "chengdu.base@current", "@illustrative-building-area", "--population", str(population), "--json")
     assert out.returncode == 0, out.stderr
@@ -441,8 +441,8 @@ def test_impact_of_the_illustrative_revision_agrees_with_check(population, curre
 
 
 def test_impact_of_2017_to_2019_agrees_with_check(population, current_results):
-    from kb.base import KnowledgeBase
-    from kb.diff import impact, read_population
+    from kb.reasoning.base import KnowledgeBase
+    from kb.revisions.diff import impact, read_population
     profiles = read_population(population)
     old_kb = KnowledgeBase(FACTS, versions={BJ: "2017"})
     d = diff(knowledge_base(), (BJ, "2017"), (BJ, "2019"))
@@ -573,9 +573,9 @@ def test_population_impact_names_who_flips_by_which_condition_and_city(tmp_path,
 
 def test_population_impact_stops_when_the_evaluators_disagree(tmp_path, monkeypatch):
     # a vectorized answer the Datalog check does not give must stop the run, not be reported
-    from kb import vectorized
+    from kb.screening import vectorized
     from kb.cli import main
-    from kb.diff_impact import EvaluatorsDisagree
+    from kb.revisions.impact import EvaluatorsDisagree
     folder = _area_population(tmp_path)
     real = vectorized.Outcome.status
     monkeypatch.setattr(vectorized.Outcome, "status",
@@ -646,9 +646,9 @@ def test_a_change_of_strength_is_not_asked_who_gains(history):
 def test_population_impact_equals_the_datalog_impact_on_a_partial_text(tmp_path):
     # 2017 (known only in part) → 2019 over the shipped samples (groups included): the vectorized
     # report names the same flips and responsible conditions as one `regkb check` per organization
-    from kb.base import KnowledgeBase
-    from kb.diff import impact, read_population
-    from kb.diff_impact import population_impact
+    from kb.reasoning.base import KnowledgeBase
+    from kb.revisions.diff import impact, read_population
+    from kb.revisions.impact import population_impact
     old_kb, new_kb = KnowledgeBase(FACTS, versions={BJ: "2017"}), knowledge_base()
     d = diff(new_kb, (BJ, "2017"), (BJ, "2019"))
     folder = tmp_path / "samples"
@@ -671,9 +671,9 @@ def test_population_impact_equals_the_datalog_impact_on_a_partial_text(tmp_path)
 def test_population_impact_names_the_same_discretion_changes_as_the_datalog_impact(tmp_path):
     # 2017 第六条（一）具有独立法人资格 → 2019 第五条（一）一般应…: an organization failing only there moves
     # from a hard failure to one left to discretion; both paths must find the same organizations
-    from kb.base import KnowledgeBase
-    from kb.diff import impact, read_population
-    from kb.diff_impact import population_impact
+    from kb.reasoning.base import KnowledgeBase
+    from kb.revisions.diff import impact, read_population
+    from kb.revisions.impact import population_impact
     from kb.population import generate, write_csv
     path = tmp_path / "pop.csv"
     write_csv(generate(40, seed=0), path)

@@ -1,5 +1,5 @@
-"""Two evaluators, one meaning: `regkb check` (Datalog, kb/rules.dl) and
-`regkb screen` (kb/vectorized.py) on the same generated population.
+"""Two evaluators, one meaning: `regkb check` (Datalog, kb/reasoning/rules.dl) and
+`regkb screen` (kb/screening/vectorized.py) on the same generated population.
 
 The population (kb.population) puts every encoded threshold exactly at, just
 below and just above its figure, leaves fields missing, and walks the window
@@ -22,13 +22,13 @@ from multiprocessing import get_context
 import pytest
 
 from conftest import ROOT, knowledge_base
-from kb.fields import FIELDS
-from kb.measures import full_years, shift_years
+from kb.law.fields import FIELDS
+from kb.law.measures import full_years, shift_years
 from kb.population import generate, probes, to_frame
 from kb.profile import profile_from_dict
-from kb.screen import screen
-from kb.switches import load_switches
-from kb.vectorized import Evaluator
+from kb.screening.screen import screen
+from kb.law.switches import load_switches
+from kb.screening.vectorized import Evaluator
 
 # Every probe of the generator must be in the population (probes fill every other row),
 # so the population grows with the encodings: at least 2,000 organizations.
@@ -42,7 +42,7 @@ def _check_in_worker(job):
     switches, dicts = job
     key = tuple(sorted(switches.items()))
     if key not in _WORKER_BASES:
-        from kb.base import KnowledgeBase
+        from kb.reasoning.base import KnowledgeBase
         _WORKER_BASES[key] = KnowledgeBase(ROOT / "facts", switches)
     kb = _WORKER_BASES[key]
     out = {}
@@ -179,7 +179,7 @@ def test_population_reaches_every_status_of_every_condition(population):
     """Each condition is met, failed and undetermined somewhere in the
     population, wherever the condition can be (unknowns included)."""
     kb = knowledge_base()
-    from kb.screen import Reader
+    from kb.screening.screen import Reader
     import numpy as np
     reader = Reader("population", None, kb)
     chunk = reader.parse(to_frame(population), np.arange(2, N + 2))

@@ -1,4 +1,4 @@
-"""regkb draft (kb/drafting.py, issue 12): a revision drafted with commands only.
+"""regkb draft (kb/revisions/drafting.py, issue 12): a revision drafted with commands only.
 
 Texts: 成都 征求意见稿 第六条 运营条件（一）「楼宇经济园建筑总面积在 8 千平方米以上」; 北京平台 第八条
 「单位、企业或法人代表在申请受理截止日期前三年内，不得存在下列情况」 and 第五条（六）「无不良信用记录」,
@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from conftest import apply_changes
-from kb.base import KnowledgeBase
+from kb.reasoning.base import KnowledgeBase
 from kb.cli import main
-from kb.numerals import figures
+from kb.law.numerals import figures
 
 ROOT = Path(__file__).resolve().parent.parent
 BJ = "beijing.sme-service-platform"
@@ -133,7 +133,7 @@ def test_set_a_percentage_keeps_its_writing(facts, capsys):
     ("1.5万平方米", Fraction(12000), "1.2万平方米"),
 ])
 def test_rewrite_in_the_same_style(words, value, expected):
-    from kb.drafting import rewrite
+    from kb.revisions.drafting import rewrite
     fig = figures(words)[0]
     assert rewrite(fig, value) == expected
     assert figures(expected)[0].value == value

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.errors import InputError
-from kb.lint.agreement import disagreements, encoding_data, require_agreement
-from kb.numerals import figures, in_unit, parse_number
-from kb.versions import raw_nodes
-from kb.yamlio import read_yaml
+from kb.io.errors import InputError
+from kb.law.agreement import disagreements, encoding_data, require_agreement
+from kb.law.numerals import figures, in_unit, parse_number
+from kb.law.versions import raw_nodes
+from kb.io.yamlio import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "facts"
@@ -273,9 +273,9 @@ def test_require_agreement_names_the_node():
 
 def test_a_version_file_that_disagrees_is_rejected_on_load(tmp_path):
     # an overlay that changes 第六条's words to 5 千 but forgets the figure
-    from kb.base import known_fields
-    from kb.switches import load_switches, resolve_settings
-    from kb.versions import Versions, load_text
+    from kb.reasoning.base import known_fields
+    from kb.law.switches import load_switches, resolve_settings
+    from kb.law.versions import Versions, load_text
     draft = tmp_path / "words-only.yaml"
     draft.write_text(yaml.safe_dump({
         "version": {"document": "chengdu.sme-platform-and-startup-base", "id": "words-only",

@@ -1,4 +1,4 @@
-"""The dependency graph (kb/graph.py, facts/graph.yaml) against the texts.
+"""The dependency graph (kb/graph/__init__.py, facts/graph.yaml) against the texts.
 
 Each edge below is what a careful reader takes from one article; the test
 names the article and the words that say it, so a wrong or missing edge
@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from kb.errors import InputError
+from kb.io.errors import InputError
 from kb.graph import EDGE_TYPES, build_graph, cycles, edges_of, load_edges, node_link
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def test_graph_facts_are_checked(kb, tmp_path, change, field):
 def test_png_renders_chinese_without_missing_glyphs(graph, tmp_path):
     import matplotlib.image as mpimg
 
-    from kb.graph_draw import draw_png
+    from kb.graph.draw import draw_png
     with warnings.catch_warnings():
         warnings.simplefilter("error")   # matplotlib warns on every glyph its font lacks
         draw_png(graph, tmp_path / "g.png")

@@ -24,12 +24,12 @@ import pytest
 
 from conftest import ROOT, knowledge_base
 from kb.cli import main
-from kb.errors import InputError, InputErrors
-from kb.inputs import (MAX_BYTES, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, parse_json, parse_number, parse_text,
+from kb.io.errors import InputError, InputErrors
+from kb.io.inputs import (MAX_BYTES, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, parse_json, parse_number, parse_text,
                        read_document)
-from kb.outputs import atomic_write, check_output
+from kb.io.outputs import atomic_write, check_output
 from kb.profile import load_profile
-from kb.screen import _num, parse_column, screen
+from kb.screening.screen import _num, parse_column, screen
 
 HERE = Path(__file__).parent / "fixtures" / "hardening"
 GOOD = Path(__file__).parent / "fixtures" / "good" / "minimal.yaml"
@@ -325,7 +325,7 @@ def test_out_under_proc_or_sys_fails_before_the_run(capsys, target, words):
 
 
 def test_out_naming_a_directory_fails_before_the_run(tmp_path, monkeypatch):
-    import kb.screen as screen_module
+    import kb.screening.screen as screen_module
     (tmp_path / "existing.csv").mkdir()
     def never(*args, **kwargs):
         raise AssertionError("the run started")

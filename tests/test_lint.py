@@ -12,7 +12,7 @@ import pytest
 
 from kb.lint import RULES, lint, lint_document, lint_markdown, lint_text
 from kb.lint.subject import document_from_text
-from kb.model import Article, Citation, Clause, Document, Exception_, Node
+from kb.law.model import Article, Citation, Clause, Document, Exception_, Node
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"

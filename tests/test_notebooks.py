@@ -106,7 +106,7 @@ def test_notebook_uses_only_the_public_api(name):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     imported = set(re.findall(r"^\s*(?:from|import)\s+(kb[\w.]*)", code, re.M))
-    assert imported <= {"kb.api", "kb.fonts"}, imported
+    assert imported <= {"kb.notebook.api", "kb.io.fonts"}, imported
     headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
                 if line.startswith("## ")]
     assert len(headings) >= 5 and all("?" in h or "？" in h for h in headings), headings

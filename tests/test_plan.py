@@ -1,7 +1,7 @@
-"""The planner (kb/plan.py) against the texts and the checker.
+"""The planner (kb/planning/__init__.py) against the texts and the checker.
 
 Round trip: for every shipped sample, the changes the plan proposes, applied
-to the profile on the step's date, make ``kb.check`` say qualifies; no change
+to the profile on the step's date, make ``kb.reasoning.check`` say qualifies; no change
 is proposed for a condition already met, nor to what an entity cannot change.
 Hand-derived cases pin amounts and dates read from the articles.
 """
@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import knowledge_base
-from kb.plan import apply_step, plan
+from kb.planning import apply_step, plan
 from kb.planning.calls import add_months, call_on_or_after, is_yearly, yearly_call
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -546,7 +546,7 @@ def test_a_plan_is_the_same_the_second_time_on_one_knowledge_base():
     """Caches kept on the knowledge base (which program pairs exclude each other)
     must not change the answer: the web API keeps its knowledge bases, the CLI
     builds a new one, and both must give the plan the other gives."""
-    from kb.base import KnowledgeBase
+    from kb.reasoning.base import KnowledgeBase
     from kb.planning import plan
     kb = KnowledgeBase()
     sample = ROOT / "facts" / "organizations" / "cd-gaoxin-tech-platform.yaml"

@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 
 from conftest import ROOT
-from kb.errors import InputError
+from kb.io.errors import InputError
 from kb.population import (decimal_text, generate, generate_frame, probes, read_population, to_frame,
                            write_csv, write_population_csv)
 from kb.profile import load_profile, profile_from_dict

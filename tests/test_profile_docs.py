@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from kb.cli import main
-from kb.fields import DOCS, ENUM_ZH, FIELDS, doc_of
-from kb.model import PROGRAMS
+from kb.law.fields import DOCS, ENUM_ZH, FIELDS, doc_of
+from kb.law.model import PROGRAMS
 from kb.profile import profile_from_dict
-from kb.profile_docs import DOC_PATH, json_schema, markdown, readers
-from kb.profile_template import template
+from kb.profile.docs import DOC_PATH, json_schema, markdown, readers
+from kb.profile.template import template
 from tests.conftest import ROOT
 
 CONTRACT = ROOT.parent / "shared" / "spec" / "profile.md"
@@ -32,8 +32,8 @@ def test_every_field_has_a_meaning_and_every_meaning_a_field():
 
 
 def test_docs_profile_md_is_current(kb):
-    assert DOC_PATH.exists(), "run: python -m kb.profile_docs --write"
-    assert DOC_PATH.read_text(encoding="utf-8") == markdown(kb), "stale: run python -m kb.profile_docs --write"
+    assert DOC_PATH.exists(), "run: python -m kb.profile.docs --write"
+    assert DOC_PATH.read_text(encoding="utf-8") == markdown(kb), "stale: run python -m kb.profile.docs --write"
 
 
 def _contract_rows() -> list[tuple[str, str]]:

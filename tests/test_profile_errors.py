@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import InputError
+from kb.io.errors import InputError
 from kb.profile import (FIELDS, CreditEvent, Designation, Group, Profile, Revocation, flatten_row,
                         load_profile, profile_from_dict, profile_from_row)
 

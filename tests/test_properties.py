@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, knowledge_base
-from kb.errors import InputError
-from kb.inputs import parse_text, read_document
+from kb.io.errors import InputError
+from kb.io.inputs import parse_text, read_document
 from kb.population import generate, to_frame
 from kb.profile import profile_from_row
-from kb.screen import screen
+from kb.screening.screen import screen
 
 settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.catalogue import load_catalogue
-from kb.errors import InputError
-from kb.relations import RELATIONS, Logic, Side, condition_relations, program_relations, relate
+from kb.comparison.catalogue import load_catalogue
+from kb.io.errors import InputError
+from kb.comparison.relations import RELATIONS, Logic, Side, condition_relations, program_relations, relate
 from conftest import knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -341,7 +341,7 @@ def test_catalogue_naming_an_unknown_condition_is_an_input_error(catalogue_copy)
 
 def test_matrix_cell_北京基地第六条五_carries_its_words_and_原则上(logic):
     # compare --matrix: 北京基地 vs 成都基地 on resident firms; 第六条（五）入驻…原则上不少于60家 is a general rule
-    from kb.compare_matrix import build
+    from kb.comparison.matrix import build
     data = build(logic.kb, ["beijing.base", "chengdu.base"], ["resident_firms"]).to_json()
     (topic,) = data["topics"]
     cell = next(c for c in topic["cells"] if c["row"] == "beijing.base")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.report_page import render, shorten
+from kb.views.report_page import render, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = ROOT / "facts" / "organizations"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.review import html, markdown, review_model, sheet
-from kb.versions import raw_nodes
-from kb.yamlio import read_yaml
+from kb.lint.review import html, markdown, review_model, sheet
+from kb.law.versions import raw_nodes
+from kb.io.yamlio import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = ROOT / "comparisons" / "review"

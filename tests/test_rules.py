@@ -1,4 +1,4 @@
-"""The generic rules of kb/rules.dl and kb/layers.dl on small hand-made trees,
+"""The generic rules of kb/reasoning/rules.dl and kb/reasoning/layers.dl on small hand-made trees,
 each with its negative case: three-valued all / any / k-of-n / when, bounds,
 windows. Independent of the encoded documents."""
 from __future__ import annotations
@@ -7,11 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from kb.check import Reading
-from kb.compile import derived_measures, org_facts, static_facts, tree_height, windows
-from kb.datalog import Engine
-from kb.measures import Measure
-from kb.model import Citation, Document, Node, Program
+from kb.reasoning.check import Reading
+from kb.reasoning.compile import derived_measures, org_facts, static_facts, tree_height, windows
+from kb.reasoning.datalog import Engine
+from kb.law.measures import Measure
+from kb.law.model import Citation, Document, Node, Program
 from kb.profile import profile_from_dict
 
 CIT = Citation("beijing.platform", 5, 1, None, False, "（一）……")
@@ -162,7 +162,7 @@ def years_since(years: int) -> Node:
 ])
 def test_full_years_follow_the_civil_code(founded, as_of, expected):
     from datetime import date, timedelta
-    from kb.measures import full_years
+    from kb.law.measures import full_years
     node = years_since(2 if as_of < "2024" else 4)
     start, end = date.fromisoformat(founded), date.fromisoformat(as_of)
     assert (full_years(start, end) >= node.params["value"]) == (expected == "met")
@@ -188,13 +188,13 @@ def test_full_years_follow_the_civil_code(founded, as_of, expected):
 ])
 def test_window_starts_follow_the_civil_code(day, years, start):
     from datetime import date
-    from kb.measures import shift_years
+    from kb.law.measures import shift_years
     assert shift_years(date.fromisoformat(day), years) == date.fromisoformat(start)
 
 
 def test_add_years_ends_on_the_months_last_day():
     from datetime import date
-    from kb.measures import add_years
+    from kb.law.measures import add_years
     assert add_years(date(2021, 2, 28), 3) == date(2024, 2, 28)
     assert add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)   # not 1 March
     assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
@@ -203,7 +203,7 @@ def test_add_years_ends_on_the_months_last_day():
 def test_lookback_wording_never_contradicts_its_status():
     """A record just before the window (申请受理截止日期前三年内) is named with the
     day the window opened, not reported as 'none recorded'."""
-    from kb.check import Reading
+    from kb.reasoning.check import Reading
     node = lookback(3)
     doc = Document("d", "beijing", "t", "s", ["beijing.platform"], "p", {}, [], [], "")
     programs = {"beijing.platform": Program("beijing.platform", doc, [node], [])}

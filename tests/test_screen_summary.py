@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from kb.base import KnowledgeBase
+from kb.reasoning.base import KnowledgeBase
 from kb.cli import main
-from kb.screen_summary import summarize
+from kb.screening.summary import summarize
 
 
 def test_counts_alone_and_together(tmp_path):

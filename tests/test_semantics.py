@@ -7,15 +7,15 @@ come from the definitions in facts/README.md and the profile contract, never
 from running the code. Every case runs through each path that evaluates
 conditions:
 
-* ``datalog``    kb/rules.dl + kb/layers.dl (``regkb check`` / ``explain``);
-* ``vectorized`` kb/vectorized.py (``regkb screen``), from the CSV cells;
+* ``datalog``    kb/reasoning/rules.dl + kb/reasoning/layers.dl (``regkb check`` / ``explain``);
+* ``vectorized`` kb/screening/vectorized.py (``regkb screen``), from the CSV cells;
 * ``planner``    the solver model of kb/planning (the entity as it stands:
                  nothing changed, nothing supplied);
-* ``relations``  the comparison's formulas in kb/relations.py: two-valued
+* ``relations``  the comparison's formulas in kb/comparison/relations.py: two-valued
                  over one organization, so a node it cannot decide from the
                  profile reads as unknown.
 
-The trees are loaded by kb/encoding.py's Loader, so a form the loader
+The trees are loaded by kb/law/encoding.py's Loader, so a form the loader
 desugars (a function node naming several functions, "*", except, a switch)
 reaches every evaluator the same way. A node kind of the encoding schema with
 no case here, or a case an evaluator cannot evaluate, fails.
@@ -30,16 +30,16 @@ import numpy as np
 import pytest
 import z3
 
-from kb.base import known_fields
-from kb.check import Reading
-from kb.compile import derived_measures, org_facts, static_facts, tree_height, windows
-from kb.datalog import Engine
-from kb.encoding import Loader, _Ctx, programs_of
-from kb.measures import KINDS as MEASURE_KINDS, expiry, full_years, shift_years
-from kb.model import COMPOSITE_KINDS, LEAF_KINDS, Article, Clause, Document, Program
+from kb.reasoning.base import known_fields
+from kb.reasoning.check import Reading
+from kb.reasoning.compile import derived_measures, org_facts, static_facts, tree_height, windows
+from kb.reasoning.datalog import Engine
+from kb.law.encoding import Loader, _Ctx, programs_of
+from kb.law.measures import KINDS as MEASURE_KINDS, expiry, full_years, shift_years
+from kb.law.model import COMPOSITE_KINDS, LEAF_KINDS, Article, Clause, Document, Program
 from kb.profile import profile_from_dict
-from kb.switches import load_switches, resolve_settings
-from kb.yamlio import read_yaml
+from kb.law.switches import load_switches, resolve_settings
+from kb.io.yamlio import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_FILE = ROOT / "tests" / "semantics.yaml"
@@ -120,8 +120,8 @@ def by_datalog(kb: MiniKB, profile) -> dict[str, str]:
 
 def by_vectorized(kb: MiniKB, profile) -> dict[str, str]:
     from kb.population import to_frame
-    from kb.screen import Reader
-    from kb.vectorized import Evaluator
+    from kb.screening.screen import Reader
+    from kb.screening.vectorized import Evaluator
     chunk = Reader("semantics", None, kb).parse(to_frame([profile]), np.array([1]))
     assert not chunk.errors, chunk.errors
     out = Evaluator(kb).evaluate(chunk.table)
@@ -170,7 +170,7 @@ class _NoCatalogue:
 
 
 def _age(latest: date, as_of: date) -> Fraction:
-    """kb/relations.py's age of a record in years, such that ``age > Y`` holds
+    """kb/comparison/relations.py's age of a record in years, such that ``age > Y`` holds
     exactly when the record lies before the window 三年内 (Y years) opens."""
     n = full_years(latest, as_of)
     return Fraction(n) if shift_years(as_of, n) == latest else n + Fraction(1, 2)
@@ -243,7 +243,7 @@ def relations_world(logic, profile, kb: MiniKB) -> list:
 
 
 def by_relations(kb: MiniKB, profile) -> dict[str, str]:
-    from kb.relations import Logic
+    from kb.comparison.relations import Logic
     logic = Logic(kb, _NoCatalogue(), own_program=False)
     nodes = all_nodes(kb)
     formulas = {n.id: logic.formula(n) for n in nodes}
@@ -379,8 +379,8 @@ def test_missing_is_never_empty_on_samples_and_a_generated_population():
     in `check` (Datalog) and in `screen` (vectorized) alike."""
     from conftest import knowledge_base
     from kb.population import generate, to_frame
-    from kb.screen import Reader
-    from kb.vectorized import Evaluator, program_columns
+    from kb.screening.screen import Reader
+    from kb.screening.vectorized import Evaluator, program_columns
     kb = knowledge_base()
     samples = [p for p in sorted((ROOT / "facts" / "organizations").glob("*.yaml")) if p.name != "expected.yaml"]
     assert samples
@@ -418,7 +418,7 @@ def test_missing_is_never_empty_on_samples_and_a_generated_population():
     ({"kind": "qualitative", "not_encoded": []}, "tree.not_encoded", "non-empty list"),
 ])
 def test_bad_schema_forms_are_named(tree, where, says):
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     with pytest.raises(InputError) as err:
         load_case({"tree": tree})
     assert where in str(err.value) and says in str(err.value)
@@ -443,7 +443,7 @@ def test_not_encoded_is_kept_on_the_node():
     ({"beijing.platform": "three"}, "whole number of years"),
 ])
 def test_bad_validity_years_are_named(validity, says):
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     with pytest.raises(InputError) as err:
         load_case({"tree": {"kind": "reapplication", "programs": [PROGRAM]}, "validity_years": validity})
     assert "document.validity_years" in str(err.value) and says in str(err.value)
@@ -452,7 +452,7 @@ def test_bad_validity_years_are_named(validity, says):
 def test_attest_keys_include_every_switch_reading():
     """A key only another reading uses is still a key the texts define (the
     profile loader rejects only keys no reading knows)."""
-    from kb.encoding import attest_keys
+    from kb.law.encoding import attest_keys
     case = {"tree": {"kind": "switch", "switch": "growth_reading", "id": "t",
                      "cases": {"data_points": {"kind": "qualitative", "attest": "chosen"},
                                "increases": {"kind": "qualitative", "attest": "other_reading"}}}}
@@ -461,10 +461,10 @@ def test_attest_keys_include_every_switch_reading():
 
 
 def test_text_a_partial_version_lacks_is_undetermined_on_every_evaluator():
-    """kb/versions.py stands a node of kind ``unknown`` where a partial version
+    """kb/law/versions.py stands a node of kind ``unknown`` where a partial version
     of a text does not say what it requires: no evaluator may decide it, nor
     the all-of above it unless another part fails."""
-    from kb.model import Citation, Node
+    from kb.law.model import Citation, Node
     kb, root = load_case({"tree": {"kind": "all", "all": [
         {"kind": "threshold", "field": "staff.service", "op": ">=", "value": 10}]}})
     gap = Node(id="t/gap", kind="unknown", program=PROGRAM, params={"what": "第六条（二）", "label": "gap"},

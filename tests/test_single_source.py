@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from kb import fields
-from kb.model import CITY_ZH, PROGRAM_INFO, PROGRAMS, PROGRAMS_FILE, SHORT
+from kb.law import fields
+from kb.law.model import CITY_ZH, PROGRAM_INFO, PROGRAMS, PROGRAMS_FILE, SHORT
 
 ROOT = Path(__file__).resolve().parent.parent
 LOADER = ROOT / "kb" / "model.py"
@@ -145,7 +145,7 @@ def test_field_types_read_by_kb_fields():
 
 
 def test_no_field_type_sliced_by_hand():
-    """The type strings are parsed in kb/fields.py only (no kind[5:] / kind[10:-1])."""
+    """The type strings are parsed in kb/law/fields.py only (no kind[5:] / kind[10:-1])."""
     found = []
     for path in sorted((ROOT / "kb").rglob("*.py")):
         if path == ROOT / "kb" / "fields.py":
@@ -159,8 +159,8 @@ def test_no_field_type_sliced_by_hand():
 
 
 def test_catalogue_reads_the_measures_axioms_and_does_not_restate_them():
-    from kb.base import KnowledgeBase
-    from kb.catalogue import load_catalogue
+    from kb.reasoning.base import KnowledgeBase
+    from kb.comparison.catalogue import load_catalogue
     measures = {tuple(a["le"]) for a in _facts("measures.yaml")["axioms"]}
     own = {tuple(a["le"]) for a in _facts("catalogue.yaml")["axioms"] if "le" in a}
     assert not measures & own, f"catalogue.yaml restates measures.yaml: {sorted(measures & own)}"
@@ -169,7 +169,7 @@ def test_catalogue_reads_the_measures_axioms_and_does_not_restate_them():
 
 
 def test_comparison_symbols_stated_once():
-    """The ≥/≤ table and the failing comparison live in kb/model.py (OP_SYMBOL, NEGATED_OP)."""
+    """The ≥/≤ table and the failing comparison live in kb/law/model.py (OP_SYMBOL, NEGATED_OP)."""
     found = []
     for path in sorted((ROOT / "kb").rglob("*.py")):
         if path == LOADER:

@@ -30,7 +30,7 @@ def population(tmp_path_factory):
 
 def test_the_boundary_pair_moves_exactly_where_the_figure_says(population, capsys):
     path, profiles = population
-    from kb.base import KnowledgeBase
+    from kb.reasoning.base import KnowledgeBase
     report = KnowledgeBase().check(profiles[0], ["beijing.platform"])
     assert report.results[0].status == "qualifies"           # all else met: assets decide
     assert main(["sweep", "beijing.platform", "beijing.platform/total_assets", "--values", "150", "199.99",

@@ -2,7 +2,7 @@
 written, debris removed), and every citation's text is its clause's text."""
 from __future__ import annotations
 
-from kb.texts import split_with_hints
+from kb.law.texts import split_with_hints
 
 
 def test_every_article_present_and_exact(kb):

@@ -1,4 +1,4 @@
-"""Versions as data (kb/versions.py): statuses, dates, overlays, partial texts.
+"""Versions as data (kb/law/versions.py): statuses, dates, overlays, partial texts.
 
 The 2017 Beijing platform text is ../shared/revisions/beijing-platform-2017.md:
 第六条 （一）具有独立法人资格 … （二）年服务中小企业不少于100家，用户满意度在90%以上；近两…
@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from conftest import apply_changes, knowledge_base
-from kb.base import KnowledgeBase
-from kb.errors import InputError
-from kb.versions import Versions, parse_ref
+from kb.reasoning.base import KnowledgeBase
+from kb.io.errors import InputError
+from kb.law.versions import Versions, parse_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "facts"
@@ -262,7 +262,7 @@ def test_bad_version_header(tmp_path, head, field):
 
 
 def test_version_options_for_queries():
-    from kb.versions import version_options
+    from kb.law.versions import version_options
     assert version_options(["beijing.platform@2017"], FACTS) == ({BJ: "2017"}, None)
     assert version_options(["@2018-06-30"], FACTS) == (None, date(2018, 6, 30))
     assert version_options(None, FACTS) == (None, None)

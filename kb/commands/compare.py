@@ -31,7 +31,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.cli import knowledge_base, parse_date
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     if args.at_once and args.write:
         raise InputError("--at-once", None, "expected either --at-once PROFILE or --write DIR, not both")
     if args.as_of and not args.at_once:
@@ -39,17 +39,17 @@ def run(args) -> str:
     kb = knowledge_base(args)
     programs = kb.program_ids(args.programs, "--programs")
     if args.at_once:
-        from kb.atonce import at_once, at_once_text
+        from kb.comparison.atonce import at_once, at_once_text
         data = at_once(kb, args.at_once, programs, parse_date(args.as_of))
         return json.dumps(data, ensure_ascii=False, indent=2) if args.json else at_once_text(data)
     if args.write:
-        from kb.comparisons import check_target, render, write
+        from kb.comparison.comparisons import check_target, render, write
         check_target(args.write)
         written = write(render(kb, programs), args.write)
         return "\n".join(f"wrote {path}" for path in written)
-    from kb.catalogue import load_catalogue
-    from kb.compare_matrix import grouped_text
-    from kb.relations import Logic, condition_relations, program_relations
+    from kb.comparison.catalogue import load_catalogue
+    from kb.comparison.matrix import grouped_text
+    from kb.comparison.relations import Logic, condition_relations, program_relations
     cat = load_catalogue(kb)
     topics = [t.id for t in cat.topics]
     for t in args.topic or []:
@@ -58,8 +58,8 @@ def run(args) -> str:
     if (args.csv or args.picture) and not args.matrix:
         raise InputError("--csv" if args.csv else "--picture", None, "expected only with --matrix")
     if args.matrix:
-        from kb.compare_matrix import build
-        from kb.outputs import atomic_write, check_output
+        from kb.comparison.matrix import build
+        from kb.io.outputs import atomic_write, check_output
         if args.picture:
             check_output(args.picture, "--picture")
         m = build(kb, programs, args.topic)

@@ -34,11 +34,11 @@ def add_arguments(p) -> None:
 def run(args) -> str:
     from pathlib import Path
 
-    from kb.base import DEFAULT_FACTS, KnowledgeBase
+    from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase
     from kb.cli import knowledge_base, parse_date
-    from kb.diff import diff
-    from kb.diff_impact import population_impact
-    from kb.versions import parse_ref
+    from kb.revisions.diff import diff
+    from kb.revisions.impact import population_impact
+    from kb.law.versions import parse_ref
     as_of = parse_date(args.as_of)
     facts = Path(args.facts or DEFAULT_FACTS)
     old_ref = parse_ref(args.old, facts)     # bad names fail before anything is built
@@ -52,7 +52,7 @@ def run(args) -> str:
         result.impact = population_impact(old_kb, new_kb, args.population, programs, result.links, as_of,
                                           verify=args.verify, seed=args.seed)
     if args.html:
-        from kb.redline import write_redline
+        from kb.revisions.redline import write_redline
         write_redline(result, args.html)
     if args.json:
         return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
@@ -82,7 +82,7 @@ def _in_force(v) -> str:
 
 
 def markdown(d, max_flips: int = 40) -> str:
-    from kb.diff import CATEGORIES, SUBSTANTIVE, TITLES
+    from kb.revisions.diff import CATEGORIES, SUBSTANTIVE, TITLES
     o, n = d.old, d.new
     out = [f"# {o.document}: {o.id} → {n.id}", ""]
     for v in (o, n):
@@ -156,7 +156,7 @@ def _entry(c) -> list[str]:
                 strength = f" [{s['strength']}]" if s.get("strength") and s["strength"] != "mandatory" else ""
                 lines.append(f"  - {name} {s['label']}: {_quote(s)}" + (f" — {rule}" if rule else "") + strength)
     if c.reach:
-        from kb.diff_reason import reach_words
+        from kb.revisions.reasons import reach_words
         words = reach_words(c.reach, c.effect)
         lines.append(f"  - {'' if c.reach['possible'] else '**ineffective:** '}{words}")
     if c.note:

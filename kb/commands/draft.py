@@ -1,7 +1,7 @@
 """regkb draft new DOC --id ID [--label TEXT] · draft set DOC@ID CONDITION VALUE ·
 draft renumber DOC@ID --from N --by K [--article A]
 
-Drafting a revision without hand edits (kb/drafting.py): each command writes
+Drafting a revision without hand edits (kb/revisions/drafting.py): each command writes
 the draft in the document's versions/ only after it loads and its words agree
 with its figures.
 """
@@ -37,8 +37,8 @@ def add_arguments(p) -> None:
 def run(args) -> str:
     from pathlib import Path
 
-    from kb import drafting
-    from kb.base import DEFAULT_FACTS
+    from kb.revisions import drafting
+    from kb.reasoning.base import DEFAULT_FACTS
     facts = Path(getattr(args, "facts_", None) or args.facts or DEFAULT_FACTS)
     as_json = args.json or getattr(args, "json_", False)
     if args.action == "new":

@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.cli import knowledge_base, parse_date
-    from kb.report import tree_text
+    from kb.reasoning.report import tree_text
     kb = knowledge_base(args)
     kb.program_ids([args.program], "PROGRAM")
     trees = kb.explain(args.profile, args.program, parse_date(args.as_of))

@@ -14,7 +14,7 @@ def add_arguments(p) -> None:
 def run(args) -> str:
     from kb.cli import knowledge_base
     from kb.graph import build_graph, node_link, text
-    from kb.graph_draw import write_all
+    from kb.graph.draw import write_all
 
     g = build_graph(knowledge_base(args))
     written = write_all(g, args.write) if args.write else []

@@ -14,9 +14,9 @@ def run(args) -> str:
     from pathlib import Path
 
     from kb.cli import knowledge_base
-    from kb.errors import InputError
-    from kb.outputs import atomic_write, check_output
-    from kb.profile_template import template
+    from kb.io.errors import InputError
+    from kb.io.outputs import atomic_write, check_output
+    from kb.profile.template import template
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         # a filled-in profile is someone's work: never overwrite it
         raise InputError("--out", args.out, "expected a new file; it exists already (remove it or choose another name)")

@@ -28,7 +28,7 @@ def add_arguments(p) -> None:
 
 
 def _whole(text: str, option: str, low: int, high: int) -> int:
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     text = str(text).strip()
     # a length bound first: int() of thousands of digits raises rather than answers
     if not text.isascii() or not text.isdigit() or len(text) > 4 or not low <= int(text) <= high:
@@ -37,7 +37,7 @@ def _whole(text: str, option: str, low: int, high: int) -> int:
 
 
 def _seconds(text: str) -> float:
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     try:
         value = float(str(text).strip())
     except ValueError:

@@ -1,7 +1,7 @@
 """regkb population --size N [--seed S] [--city C ...] [--as-of DATE] --out FILE.csv|.parquet"""
 from __future__ import annotations
 
-from kb.model import CITY_ZH
+from kb.law.model import CITY_ZH
 
 HELP = "generate a synthetic population of organizations (CSV or Parquet) for screen, diff and sweep"
 
@@ -19,7 +19,7 @@ def add_arguments(p) -> None:
 
 
 def _whole(text: str, option: str, low: int, high: int) -> int:
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     text = str(text).strip()
     if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
         raise InputError(option, None, f"expected a whole number from {low:,} to {high:,}, got {text!r}")
@@ -49,8 +49,8 @@ def frame(size: int, seed: int, as_of: str, cities: list[str] | None):
 
 def run(args) -> str:
     from kb.cli import parse_date
-    from kb.errors import InputError
-    from kb.outputs import atomic_write, check_output
+    from kb.io.errors import InputError
+    from kb.io.outputs import atomic_write, check_output
     size = _whole(args.size, "--size", 1, 10_000_000)
     seed = _whole(args.seed, "--seed", 0, 2 ** 32 - 1)
     as_of = parse_date(args.as_of).isoformat()

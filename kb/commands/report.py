@@ -14,8 +14,8 @@ def add_arguments(p) -> None:
 def run(args) -> str:
     from kb.cli import knowledge_base, parse_date
     from kb.commands.plan import options
-    from kb.outputs import atomic_write, check_output
-    from kb.report_page import render
+    from kb.io.outputs import atomic_write, check_output
+    from kb.views.report_page import render
 
     opts = options(args)
     out = check_output(args.out)

@@ -17,9 +17,9 @@ def run(args) -> str:
     from pathlib import Path
 
     from kb.cli import knowledge_base
-    from kb.errors import InputError
-    from kb.review import html, markdown, review_model, write_all
-    from kb.outputs import atomic_write, check_output
+    from kb.io.errors import InputError
+    from kb.lint.review import html, markdown, review_model, write_all
+    from kb.io.outputs import atomic_write, check_output
     if args.html:
         check_output(args.html, "--html")   # before the work, not after it
     kb = knowledge_base(args)

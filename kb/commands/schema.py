@@ -12,5 +12,5 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.cli import knowledge_base
-    from kb.profile_docs import json_schema
+    from kb.profile.docs import json_schema
     return json.dumps(json_schema(knowledge_base(args)), ensure_ascii=False, indent=2)

@@ -22,13 +22,13 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.cli import knowledge_base, parse_date
-    from kb.screen import DEFAULT_CHUNK, screen
+    from kb.screening.screen import DEFAULT_CHUNK, screen
     kb = knowledge_base(args)
     summary = screen(kb, args.input, args.out, programs=args.program, strict=args.strict,
                      chunk_size=args.chunk_size or DEFAULT_CHUNK, as_of=parse_date(args.as_of))
     why = None
     if getattr(args, "summary", False):
-        from kb import screen_summary
+        from kb.screening import summary as screen_summary
         why = screen_summary.summarize(kb, args.out, kb.program_ids(args.program))
     if args.json:
         extra = {"why": screen_summary.to_json(why)} if why is not None else {}

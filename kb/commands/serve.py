@@ -10,7 +10,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.errors import InputError
+    from kb.io.errors import InputError
     from kb.web.app import serve
     port = str(args.port).strip()
     if not port.isdigit() or not 0 < int(port) < 65536:

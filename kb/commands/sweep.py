@@ -18,9 +18,9 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.cli import knowledge_base, parse_date
-    from kb.errors import InputError
-    from kb.outputs import atomic_write, check_output
-    from kb.sweep import chart, sweep
+    from kb.io.errors import InputError
+    from kb.io.outputs import atomic_write, check_output
+    from kb.screening.sweep import chart, sweep
     if args.chart:
         check_output(args.chart, "--chart")
         if not str(args.chart).lower().endswith(".png"):

@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from kb.errors import InputError
+from kb.io.errors import InputError
 from kb.lint import bands, general, numbering, references, units, windows, wording
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject, document_from_text
-from kb.model import Document
+from kb.law.model import Document
 
 __all__ = ["LintFinding", "RULES", "lint", "lint_document", "lint_markdown", "lint_text",
            "resolve_document"]
@@ -74,7 +74,7 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
     path to an encoding.yaml copy, a version file (complete, partial or
     overlay) or a source.txt. Returns the document and whether it is one of
     the base's own. A text whose figures contradict its words is an error."""
-    from kb.versions import document_of_program
+    from kb.law.versions import document_of_program
     for doc in kb.documents:
         if doc.id == document:
             return doc, True
@@ -91,10 +91,10 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
         raise InputError(document, None, "no such file; expected an encoding.yaml, a version file or source.txt")
     encoding = path if path.suffix in (".yaml", ".yml") else path.parent / "encoding.yaml"
     if path.suffix in (".yaml", ".yml") or encoding.is_file():
-        from kb.base import known_fields
-        from kb.encoding import Loader
-        from kb.lint.agreement import require_agreement
-        from kb.yamlio import read_yaml
+        from kb.reasoning.base import known_fields
+        from kb.law.encoding import Loader
+        from kb.law.agreement import require_agreement
+        from kb.io.yamlio import read_yaml
         data = read_yaml(encoding)
         if isinstance(data, dict) and "version" in data:
             return _version_document(kb, str(encoding))
@@ -103,7 +103,7 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
         source = encoding.parent / "source.txt"     # a draft elsewhere has none: lint its encoded text
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
         return Loader(encoding, kb.settings, known_fields(), set(kb.functions)).document(data, text), False
-    from kb.inputs import read_text   # regular file, size limit, UTF-8 (the shared guard)
+    from kb.io.inputs import read_text   # regular file, size limit, UTF-8 (the shared guard)
     raw = read_text(path, "text file")
     return document_from_text(raw, path.parent.name if path.stem == "source" else path.stem,
                               path=str(path)), False
@@ -111,8 +111,8 @@ def resolve_document(kb, document: str) -> tuple[Document, bool]:
 
 def _version_document(kb, ref: str) -> tuple[Document, bool]:
     """A version's text, assembled and checked as ``diff`` loads it."""
-    from kb.base import known_fields
-    from kb.versions import Versions, load_text, parse_ref
+    from kb.reasoning.base import known_fields
+    from kb.law.versions import Versions, load_text, parse_ref
     doc_id, key = parse_ref(ref, kb.facts_dir)
     registry = Versions(kb.facts_dir, doc_id)
     v = registry.get(key)

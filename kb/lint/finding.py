@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.model import Citation
+from kb.law.model import Citation
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject, sentences
-from kb.model import Node
+from kb.law.model import Node
 
 GENERAL_RE = re.compile(r"一般应|原则上")
 EXCEPTION_RE = re.compile(r"除外|除[^。；]{1,30}外|放宽|特殊情况|另有规定|经[^。；]{1,20}同意")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject, headings, numeral_style, scan_items
-from kb.texts import CLAUSE_RE, chinese_numeral
+from kb.law.texts import CLAUSE_RE, chinese_numeral
 
 WHY_GAP = ("A cross-reference or citation to a missing or doubled number cannot be resolved, "
            "and readers cannot tell whether a provision was dropped in drafting.")

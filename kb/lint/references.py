@@ -12,7 +12,7 @@ import re
 
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject, sentences
-from kb.model import Document
+from kb.law.model import Document
 
 DOCNO_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［]\d{4}[〕\]］]\s*\d+\s*号")
 TITLE_RE = re.compile(r"《([^》]+)》")
@@ -65,7 +65,7 @@ def doc_date(doc: Document) -> str | None:
 
 
 def validity_years(doc: Document) -> int | None:
-    from kb.texts import chinese_number
+    from kb.law.texts import chinese_number
     for art in doc.articles:
         m = VALIDITY_RE.search(art.text)
         if m and "本办法" in art.text:
@@ -161,5 +161,5 @@ def retroactive_reach(s: Subject) -> list[LintFinding]:
 
 
 def _cn(n: int) -> str:
-    from kb.texts import chinese_numeral
+    from kb.law.texts import chinese_numeral
     return chinese_numeral(n)

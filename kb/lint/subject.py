@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.model import Article, Citation, Clause, Document, Node
-from kb.texts import (ARTICLE_RE, CHAPTER_RE, CLAUSE_RE, SourceArticle, chinese_number,
+from kb.law.model import Article, Citation, Clause, Document, Node
+from kb.law.texts import (ARTICLE_RE, CHAPTER_RE, CLAUSE_RE, SourceArticle, chinese_number,
                       clean_line, split_with_hints)
 
 SENTENCE_END = re.compile(r"[。；;！？\n]")

@@ -11,7 +11,7 @@ import re
 
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject
-from kb.model import Node
+from kb.law.model import Node
 
 WINDOW_RE = re.compile(r"(?:近|前)\s*[\d一二三四五六七八九十两]+\s*年(?:内|以内)?|[\d一二三四五六七八九十两]+\s*年\s*(?:内|以内)")
 # a look-back dates past events; a clause asking only for a quality (要诚信、守法)

@@ -6,7 +6,7 @@ from collections import Counter
 
 from kb.lint.finding import LintFinding
 from kb.lint.subject import Subject, scan_items
-from kb.texts import CLAUSE_RE
+from kb.law.texts import CLAUSE_RE
 
 # miswriting → the word meant; each pattern excludes the contexts where the
 # characters are right (应够用 "should be enough")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.check import FAILED, fmt
-from kb.model import PROGRAMS, Citation
+from kb.reasoning.check import FAILED, fmt
+from kb.law.model import PROGRAMS, Citation
 from kb.planning.model import fixed_reason
 from kb.planning.result import _inputs
 from kb.planning.time import all_path_nodes, is_time_leaf, time_status

@@ -1,5 +1,5 @@
 """The solver model of one entity: its profile fields as z3 terms and each
-condition as a (met, failed) pair of z3 Booleans, three-valued as kb/rules.dl.
+condition as a (met, failed) pair of z3 Booleans, three-valued as kb/reasoning/rules.dl.
 
 Every z3 term is built in the model's own ``ctx`` (one z3 Context per plan),
 never z3's global context, so plans can run in several threads at once.
@@ -13,10 +13,10 @@ from typing import Any
 
 import z3
 
-from kb.check import FAILED, MET
-from kb.fields import FIELDS, enum_values, is_enum, is_list_of_enum
-from kb.measures import shift_years
-from kb.model import Node
+from kb.reasoning.check import FAILED, MET
+from kb.law.fields import FIELDS, enum_values, is_enum, is_list_of_enum
+from kb.law.measures import shift_years
+from kb.law.model import Node
 from kb.planning.time import TIME_KINDS, _cmp, is_time_leaf, time_status
 
 # What an existing entity cannot change, and why: the plan says so instead
@@ -211,7 +211,7 @@ class EntityModel:
                 va, vb = self.vars[a], self.vars[b]
                 self.constraints.append(z3.Implies(z3.And(va.avail, vb.avail), va.z <= vb.z))
 
-    # -- bounds, as kb/rules.dl derives them -----------------------------------
+    # -- bounds, as kb/reasoning/rules.dl derives them -----------------------------------
     def lowers(self, name: str) -> list[tuple]:
         out = [(self.var(name).avail, self.var(name).z)]
         for s, m in self.kb.le_pairs:
@@ -295,7 +295,7 @@ class EntityModel:
             if k == "growth":
                 return self._growth(node, day)
             return T, F
-        if k == "unknown":   # text a partial version does not hold (kb/versions.py): never decided
+        if k == "unknown":   # text a partial version does not hold (kb/law/versions.py): never decided
             return F, F
         kids = [self.node(c, day) for c in node.children]
         if k in ("all", "function"):

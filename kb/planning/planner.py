@@ -6,7 +6,7 @@ qualify at once (one change can serve several programs: satisfaction raised
 to 0.90 serves the Beijing platform and the base alike), the dates only time
 brings (years established, a look-back window or a ban running out, the year
 a designation expires), an order of applications from the graph's preference
-and prerequisite edges (kb/graph.py), and what cannot be done: targets no
+and prerequisite edges (kb/graph/__init__.py), and what cannot be done: targets no
 entity can reach with what it cannot change, and targets the texts forbid one
 entity to hold together (one registration city), with the entity of the group
 that should apply instead.
@@ -21,11 +21,11 @@ rationals natively, so "本科及以上…比例占80％以上" is ``5·n ≥ 4�
 9/10, as in the Datalog rules, where clingo needs integers and a candidate
 domain for each figure computed beforehand; (2) conditions become solver
 terms through its Python API, never through program text, the same
-discipline kb/datalog.py keeps with pyDatalog (clingo is fed facts as text or
+discipline kb/reasoning/datalog.py keeps with pyDatalog (clingo is fed facts as text or
 through its lower-level backend); (3) its unsat cores name the conditions that
 make a target unreachable, which the plan cites. Dependency: ``z3-solver``.
 
-Semantics follow kb/rules.dl: a condition is met, failed, or neither (data
+Semantics follow kb/reasoning/rules.dl: a condition is met, failed, or neither (data
 missing); composite nodes combine both sides three-valued; a known field
 bounds a related unknown one (facts/measures.yaml). Data the profile lacks
 is never changed: the plan says which fields to supply and what it assumed.
@@ -42,9 +42,9 @@ from typing import Any
 
 import z3
 
-from kb.check import FAILED
-from kb.errors import InputError
-from kb.model import PROGRAMS
+from kb.reasoning.check import FAILED
+from kb.io.errors import InputError
+from kb.law.model import PROGRAMS
 from kb.planning import calls
 from kb.planning.model import EntityModel
 from kb.planning.limits import Limits
@@ -189,7 +189,7 @@ class Planner(Readback, Limits):
         return floors
 
     def _graph(self):
-        """The program graph (kb/graph.py), built once per knowledge base: it
+        """The program graph (kb/graph/__init__.py), built once per knowledge base: it
         reads the texts' edges from YAML, which costs more than a plan."""
         from kb.graph import build_graph
         cache = self.kb.__dict__

@@ -7,8 +7,8 @@ from datetime import date
 
 import z3
 
-from kb.check import fmt
-from kb.model import PROGRAMS, Node
+from kb.reasoning.check import fmt
+from kb.law.model import PROGRAMS, Node
 from kb.planning.model import EntityModel, Var, _py, fixed_reason
 from kb.planning.result import _inputs, _json, _not_guards, _unit, held_designations
 from kb.planning.time import pass_date

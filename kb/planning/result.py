@@ -6,7 +6,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from kb.model import Node
+from kb.law.model import Node
 
 DEFAULT_HORIZON = 3
 # Seconds every solver call of one plan shares; past it the plan says so and

@@ -1,13 +1,13 @@
 """Time conditions: what only the calendar changes (years established, a
 look-back window or a ban running out, the year a designation expires, growth
-judged on later years), evaluated as kb/rules.dl would on a given day."""
+judged on later years), evaluated as kb/reasoning/rules.dl would on a given day."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kb.check import FAILED, MET
-from kb.measures import add_years, expiry, full_years, shift_years
-from kb.model import Node
+from kb.reasoning.check import FAILED, MET
+from kb.law.measures import add_years, expiry, full_years, shift_years
+from kb.law.model import Node
 
 TIME_KINDS = ("lookback", "ban", "reapplication", "growth")
 
@@ -22,7 +22,7 @@ def _cmp(op: str, a, b):
 
 
 def time_status(node: Node, profile, day: date) -> str:
-    """met / failed / unknown of a time condition evaluated on ``day`` (as kb/rules.dl would)."""
+    """met / failed / unknown of a time condition evaluated on ``day`` (as kb/reasoning/rules.dl would)."""
     p, v = node.params, profile.values
     if node.kind == "threshold":
         start = v.get(p["measure"].args[0])

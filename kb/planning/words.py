@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from kb.check import fmt
-from kb.model import Citation
+from kb.reasoning.check import fmt
+from kb.law.model import Citation
 from kb.planning.result import Plan
 
 def _show(value, unit: str | None = None) -> str:

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kb.errors import InputError
+from kb.io.errors import InputError
 from kb.web import service
 from kb.web.service import MAX_BODY, Options
 

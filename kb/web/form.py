@@ -1,6 +1,6 @@
 """The profile form, generated from the profile's field table, and back.
 
-Every input is a field of ``kb/fields.py`` (so a field added there appears
+Every input is a field of ``kb/law/fields.py`` (so a field added there appears
 here), labelled in Chinese and English with its unit and the clauses that read
 it. Submitted values go back through the loader unchanged in meaning: a blank
 input is *missing* (unknown), never zero or false, so booleans are a choice of
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kb import fields as F
+from kb.law import fields as F
 
 SECTIONS = (
     ("", "基本情况", "The organization"),
@@ -54,7 +54,7 @@ def _enum_options(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def field_clauses(kb) -> dict[str, list[str]]:
     """Profile field → the clauses that read it, as docs/profile.md cites them."""
-    from kb.profile_docs import cited, readers
+    from kb.profile.docs import cited, readers
     return {name: [cited(pairs)] for name, pairs in readers(kb).items()}
 
 
@@ -90,8 +90,8 @@ def inputs(kb, today: date | None = None) -> list[tuple[str, str, str, list[Inpu
 
 def attest_keys(kb) -> list[tuple[str, str, str]]:
     """(key, the clauses, the Chinese words) of every qualitative condition, once per key."""
-    from kb.model import SHORT
-    from kb.profile_docs import attest_clauses
+    from kb.law.model import SHORT
+    from kb.profile.docs import attest_clauses
     out = []
     for key, uses in attest_clauses(kb).items():
         where = "；".join(f"{SHORT.get(pid, pid)} {label}" for pid, label, _ in uses)

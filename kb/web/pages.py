@@ -2,7 +2,7 @@
 the researchers' and drafters' views (graph, comparison matrix, revision diff).
 
 Plain HTML forms and Jinja2 templates; no script from the network. Every page
-embeds the CJK font cut to its own characters (kb/fonts.py), so Chinese
+embeds the CJK font cut to its own characters (kb/io/fonts.py), so Chinese
 renders on a machine without CJK fonts.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kb.errors import InputError
-from kb.model import CITY_LABEL, KIND_NAMES, PROGRAM_INFO
+from kb.io.errors import InputError
+from kb.law.model import CITY_LABEL, KIND_NAMES, PROGRAM_INFO
 from kb.web import form as profile_form
 from kb.web import service
 from kb.web.service import Options
@@ -31,7 +31,7 @@ env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_aut
 
 def cite(citation: dict | None) -> str:
     """第五条（七） from a citation object of the JSON."""
-    from kb.model import Citation
+    from kb.law.model import Citation
     if not citation:
         return ""
     keys = ("program", "article", "clause", "part", "inferred", "text")
@@ -46,7 +46,7 @@ KIND_ZH = {k: f"{zh} {en}" for k, (zh, en) in KIND_NAMES.items()}
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page with the CJK font subset for exactly its characters."""
-    from kb.fonts import WEB_FAMILY, font_face_css
+    from kb.io.fonts import WEB_FAMILY, font_face_css
     html = env.get_template(name).render(family=WEB_FAMILY, **context)
     return HTMLResponse(html.replace("/*FONT*/", font_face_css(html)), status_code=status)
 
@@ -85,7 +85,7 @@ def matrix(results: list[dict], programs: list[dict]) -> list[dict]:
 
 
 def results_context(options: Options, profile: dict) -> dict:
-    from kb.report import tree_text
+    from kb.reasoning.report import tree_text
     data = service.check(options, profile)
     kb = service.knowledge_base(options)
     programs = {p["id"]: p for p in service.programs(options)}
@@ -121,7 +121,7 @@ def timeline_picture(data: dict, steps: list[dict]) -> str | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kb.fonts import use_cjk_font
+    from kb.io.fonts import use_cjk_font
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(dated)))
     start = date.fromisoformat(data["as_of"])
@@ -145,14 +145,14 @@ def timeline_picture(data: dict, steps: list[dict]) -> str | None:
 
 
 def compare_context(options: Options) -> dict:
-    from kb.api import KB
+    from kb.notebook.api import KB
     api = KB.of(service.knowledge_base(options))
     table = api.matrix()
     frame = table.frame if hasattr(table, "frame") else table
     columns = list(frame.columns)
     rows = [[str(v).split("\n") for v in row] for row in frame.itertuples(index=False)]
-    from kb.compare_matrix import SYMBOLS, build
-    from kb.model import SHORT
+    from kb.comparison.matrix import SYMBOLS, build
+    from kb.law.model import SHORT
     m = build(service.knowledge_base(options))
     tally = m.tally()
     overall = [[SHORT[p]] + ["—" if p == q else " ".join(f"{s}{tally[(p, q)][s]}" for s in SYMBOLS

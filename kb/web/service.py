@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.errors import InputError
+from kb.io.errors import InputError
 
 MAX_BODY = 1_000_000          # bytes: a profile is a few KB; a group of dozens well under this
 PLAN_TIMEOUT = 60.0           # the most a request may let a plan search (the CLI allows 3600 s)
@@ -75,8 +75,8 @@ _local = threading.local()
 
 def knowledge_base(options: Options):
     """This thread's knowledge base for the request's switches and versions."""
-    from kb.base import DEFAULT_FACTS, KnowledgeBase
-    from kb.versions import version_options
+    from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase
+    from kb.law.versions import version_options
 
     key = (tuple(sorted(options.switches.items())), options.versions)
     cache = getattr(_local, "kbs", None)
@@ -104,7 +104,7 @@ def parse_body(body: bytes, source: str = "request body") -> Any:
 def parse_text(text: str, source: str, json_only: bool = False) -> Any:
     """A profile document (JSON, or YAML for uploads) from text."""
     try:
-        from kb import inputs                    # the one guard every reader shares
+        from kb.io import inputs                    # the one guard every reader shares
     except ImportError:                          # pragma: no cover - older tree
         inputs = None
     if inputs is not None and hasattr(inputs, "parse_text"):
@@ -184,14 +184,14 @@ def plan(options: Options, profile: Any) -> dict:
 
 def report(options: Options, profile: Any, source: str = "form") -> str:
     """The printable report `regkb report` writes, as one self-contained page."""
-    from kb.report_page import render
+    from kb.views.report_page import render
     opts = plan_options(options)
     kb = knowledge_base(options)
     return render(kb, load(profile, options, source), targets(options, kb), as_of=options.as_of, **opts)
 
 
 def programs(options: Options) -> list[dict]:
-    from kb.versions import Versions
+    from kb.law.versions import Versions
     kb = knowledge_base(options)
     out = []
     for pid, prog in kb.programs.items():
@@ -235,8 +235,8 @@ def compare(options: Options) -> dict:
 
 
 def _compare(options: Options) -> dict:
-    from kb.catalogue import load_catalogue
-    from kb.relations import Logic, condition_relations, program_relations
+    from kb.comparison.catalogue import load_catalogue
+    from kb.comparison.relations import Logic, condition_relations, program_relations
     kb = knowledge_base(options)
     programs = kb.program_ids(options.all("programs") or None, "programs")
     cat = load_catalogue(kb)
@@ -253,9 +253,9 @@ def _compare(options: Options) -> dict:
 
 
 def _diff(options: Options):
-    from kb.base import DEFAULT_FACTS
-    from kb.diff import diff as make_diff
-    from kb.versions import parse_ref
+    from kb.reasoning.base import DEFAULT_FACTS
+    from kb.revisions.diff import diff as make_diff
+    from kb.law.versions import parse_ref
     a, b = options.one("a"), options.one("b")
     if not a or not b:
         raise InputError("query", "a" if not a else "b", "expected two versions, a=DOC@VERSION&b=DOC@VERSION")
@@ -274,5 +274,5 @@ def diff(options: Options) -> dict:
 
 def redline(options: Options) -> str:
     """The redline `regkb diff A B --html` writes: both texts side by side, changes marked."""
-    from kb.redline import render
+    from kb.revisions.redline import render
     return render(_diff(options))

@@ -1,0 +1,1 @@
+"""Conditions across cities: figures, the catalogue, relations, the comparison pages."""

@@ -1,0 +1,1 @@
+"""The notebook API (`KB`) and the views it returns."""

@@ -1,0 +1,1 @@
+"""Encoded conditions → Datalog facts → rules → each node's status, and the words for it."""

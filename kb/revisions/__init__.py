@@ -1,0 +1,1 @@
+"""What a revision changes: diffs, their impact and reasons, drafts and redlines."""

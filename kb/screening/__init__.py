@@ -1,0 +1,1 @@
+"""Many organizations at once: the vectorized evaluator, `regkb screen` and `regkb sweep`."""

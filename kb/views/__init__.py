@@ -1,0 +1,1 @@
+"""What users see outside the notebook: fonts, pictures and the report page."""
