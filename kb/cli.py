@@ -13,7 +13,6 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from datetime import date
 
 from kb.io.errors import InputError, Interrupted
 
@@ -28,40 +27,6 @@ class _UsageError(InputError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):   # one line, exit 2, like every other input error
         raise _UsageError(self.prog, None, message)
-
-
-def parse_date(text: str | None, source: str = "--as-of") -> date | None:
-    if text is None:
-        return None
-    from kb.io.inputs import FIRST_DAY, LAST_DAY
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise InputError(source, None, f"expected a date YYYY-MM-DD, got {text[:40]!r}") from None
-    if not FIRST_DAY <= day <= LAST_DAY:   # as a profile's dates: the calendar ends at 9999
-        raise InputError(source, None, f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {text!r}")
-    return day
-
-
-def parse_switches(items: list[str] | None) -> dict[str, str]:
-    out = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise InputError("--switch", item, "expected NAME=VALUE")
-        out[name] = value
-    return out
-
-
-def knowledge_base(args):
-    """The knowledge base the command asked for: switches, and the version of
-    each text (``--version DOC@VERSION`` or ``@YYYY-MM-DD``; default current)."""
-    from pathlib import Path
-
-    from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase
-    from kb.law.versions import version_options
-    versions, as_of = version_options(getattr(args, "version", None), Path(args.facts or DEFAULT_FACTS))
-    return KnowledgeBase(args.facts, parse_switches(args.switch), versions, as_of)
 
 
 def commands():

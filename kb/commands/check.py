@@ -17,7 +17,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     kb = knowledge_base(args)
     report = kb.check(args.profile, kb.program_ids(args.program), parse_date(args.as_of))
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else report.text(args.lang)

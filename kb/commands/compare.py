@@ -30,7 +30,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.io.errors import InputError
     if args.at_once and args.write:
         raise InputError("--at-once", None, "expected either --at-once PROFILE or --write DIR, not both")

@@ -12,7 +12,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base
+    from kb.commands import knowledge_base
     from kb.lint.coverage import coverage, coverage_text
     data = coverage(knowledge_base(args))
     return json.dumps(data, ensure_ascii=False, indent=2) if args.json else coverage_text(data)

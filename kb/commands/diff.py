@@ -35,7 +35,8 @@ def run(args) -> str:
     from pathlib import Path
 
     from kb.reasoning.base import DEFAULT_FACTS, KnowledgeBase
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.revisions.diff import diff
     from kb.revisions.impact import population_impact
     from kb.law.versions import parse_ref

@@ -15,7 +15,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.reasoning.report import tree_text
     kb = knowledge_base(args)
     kb.program_ids([args.program], "PROGRAM")

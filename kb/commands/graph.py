@@ -12,7 +12,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base
+    from kb.commands import knowledge_base
     from kb.graph import build_graph, node_link, text
     from kb.graph.draw import write_all
 

@@ -23,7 +23,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base
+    from kb.commands import knowledge_base
     if args.encoding:
         return _encoding(args)
     from kb.lint import lint, lint_text_report

@@ -27,35 +27,15 @@ def add_arguments(p) -> None:
                    help=f"assumed months from an application to the granted title (default {PROCESSING_MONTHS})")
 
 
-def _whole(text: str, option: str, low: int, high: int) -> int:
-    from kb.io.errors import InputError
-    text = str(text).strip()
-    # a length bound first: int() of thousands of digits raises rather than answers
-    if not text.isascii() or not text.isdigit() or len(text) > 4 or not low <= int(text) <= high:
-        raise InputError(option, None, f"expected a whole number from {low} to {high}, got {text!r}")
-    return int(text)
-
-
-def _seconds(text: str) -> float:
-    from kb.io.errors import InputError
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        value = -1.0
-    if not 0.1 <= value <= 3600:   # also rejects nan and inf
-        raise InputError("--timeout", None, f"expected seconds from 0.1 to 3600, got {text!r}")
-    return value
-
-
 def options(args) -> dict:
     """The planner's options from the command line (shared with ``regkb report``)."""
-    return {"horizon": _whole(args.horizon, "--horizon", 0, 50), "timeout": _seconds(args.timeout),
-            "call_month": _whole(args.call_month, "--call-month", 1, 12),
-            "processing_months": _whole(args.processing_months, "--processing-months", 0, 60)}
+    from kb.planning.options import plan_options
+    return plan_options(args.horizon, args.timeout, args.call_month, args.processing_months)
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.planning import plan
 
     opts = options(args)

@@ -48,7 +48,7 @@ def frame(size: int, seed: int, as_of: str, cities: list[str] | None):
 
 
 def run(args) -> str:
-    from kb.cli import parse_date
+    from kb.io.options import parse_date
     from kb.io.errors import InputError
     from kb.io.outputs import atomic_write, check_output
     size = _whole(args.size, "--size", 1, 10_000_000)

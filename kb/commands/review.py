@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
 def run(args) -> str:
     from pathlib import Path
 
-    from kb.cli import knowledge_base
+    from kb.commands import knowledge_base
     from kb.io.errors import InputError
     from kb.lint.review import html, markdown, review_model, write_all
     from kb.io.outputs import atomic_write, check_output

@@ -11,6 +11,6 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base
+    from kb.commands import knowledge_base
     from kb.profile.docs import json_schema
     return json.dumps(json_schema(knowledge_base(args)), ensure_ascii=False, indent=2)

@@ -21,7 +21,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.screening.screen import DEFAULT_CHUNK, screen
     kb = knowledge_base(args)
     summary = screen(kb, args.input, args.out, programs=args.program, strict=args.strict,

@@ -17,7 +17,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> str:
-    from kb.cli import knowledge_base, parse_date
+    from kb.commands import knowledge_base
+    from kb.io.options import parse_date
     from kb.io.errors import InputError
     from kb.io.outputs import atomic_write, check_output
     from kb.screening.sweep import chart, sweep

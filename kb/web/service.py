@@ -46,12 +46,12 @@ class Options:
 
     @property
     def as_of(self) -> date | None:
-        from kb.cli import parse_date
+        from kb.io.options import parse_date
         return parse_date(self.one("as_of"), "as_of")
 
     @property
     def switches(self) -> dict[str, str]:
-        from kb.cli import parse_switches
+        from kb.io.options import parse_switches
         return parse_switches(self.all("switch"))
 
     @property
@@ -152,17 +152,9 @@ def explain(options: Options, profile: Any) -> Any:
 
 
 def plan_options(options: Options) -> dict:
-    """The planner's options, checked by the CLI's own code; the server caps the time limit."""
-    from types import SimpleNamespace
-
-    from kb.commands.plan import options as cli_options
-    from kb.planning.calls import CALL_MONTH, PROCESSING_MONTHS
-    from kb.planning.result import DEFAULT_TIMEOUT
-    args = SimpleNamespace(horizon=options.one("horizon", "3"),
-                           timeout=options.one("timeout", str(DEFAULT_TIMEOUT)),
-                           call_month=options.one("call_month", str(CALL_MONTH)),
-                           processing_months=options.one("processing_months", str(PROCESSING_MONTHS)))
-    opts = cli_options(args)
+    """The planner's options, checked as the CLI checks them; the server caps the time limit."""
+    from kb.planning.options import DEFAULTS, plan_options as checked
+    opts = checked(**{name: options.one(name, default) for name, default in DEFAULTS.items()})
     if opts["timeout"] > PLAN_TIMEOUT:
         raise InputError("--timeout", None, f"expected at most {PLAN_TIMEOUT:g} seconds on this server")
     return opts
