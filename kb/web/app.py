@@ -21,17 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.io.errors import InputError
 from kb.web import service
-from kb.web.service import MAX_BODY, Options
+from kb.web.service import MAX_BODY, Options, error_line
 
 WORKERS = 4
 log = logging.getLogger("regkb.web")
-
-
-def error_line(exc: InputError) -> str:
-    """The one line ``regkb`` prints on stderr for this error."""
-    errors = getattr(exc, "errors", None)
-    first = errors[0] if errors else exc
-    return f"regkb: {getattr(first, 'message', str(first))}"
 
 
 class App:

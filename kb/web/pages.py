@@ -23,7 +23,7 @@ from kb.io.errors import InputError
 from kb.law.model import CITY_LABEL, KIND_NAMES, PROGRAM_INFO
 from kb.web import form as profile_form
 from kb.web import service
-from kb.web.service import Options
+from kb.web.service import Options, error_line
 
 TEMPLATES = Path(__file__).parent / "templates"
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
@@ -179,7 +179,6 @@ def diff_context(options: Options) -> dict:
 # -- routes -----------------------------------------------------------------------
 
 async def _form(request: Request) -> tuple[list[tuple[str, str]], tuple[str, bytes] | None]:
-    from kb.web.app import read_body  # noqa: F401  (size limit applies to forms too)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > service.MAX_BODY:
         raise InputError("request body", None, f"expected at most {service.MAX_BODY} bytes")
@@ -232,7 +231,6 @@ def add_pages(app: FastAPI, state) -> None:
                 service.load(profile, Options([]), upload[0] if upload else "form")   # validate first
                 return render("results.html", **results_context(Options([]), profile))
             except InputError as exc:
-                from kb.web.app import error_line
                 errors = [f"regkb: {getattr(e, 'message', str(e))}" for e in getattr(exc, "errors", None) or []]
                 return render("index.html", status=400,
                               **form_context(base_kb(), error_line(exc), errors))

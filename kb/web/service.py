@@ -268,3 +268,10 @@ def redline(options: Options) -> str:
     """The redline `regkb diff A B --html` writes: both texts side by side, changes marked."""
     from kb.revisions.redline import render
     return render(_diff(options))
+
+
+def error_line(exc: InputError) -> str:
+    """The one line ``regkb`` prints on stderr for this error."""
+    errors = getattr(exc, "errors", None)
+    first = errors[0] if errors else exc
+    return f"regkb: {getattr(first, 'message', str(first))}"
