@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from kb.io.errors import InputError
-from kb.law.agreement import disagreements, encoding_data, require_agreement
+from kb.law.agreement import disagreements, require_agreement
 from kb.law.numerals import figures, in_unit, parse_number
-from kb.law.versions import raw_nodes
+from kb.law.versions import encoding_data, raw_nodes
 from kb.io.yamlio import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,7 +37,8 @@ def _encoding(args) -> str:
     # reads the data without building a knowledge base: a draft that would
     # not load is still checked, and the check takes milliseconds
     from kb.reasoning.base import DEFAULT_FACTS
-    from kb.law.agreement import disagreements, encoding_data, report_text
+    from kb.law.agreement import disagreements, report_text
+    from kb.law.versions import encoding_data
     found = [(source, disagreements(data)) for source, data in
              encoding_data(args.document, args.facts or DEFAULT_FACTS)]
     if args.json:

@@ -235,37 +235,6 @@ def require_agreement(data: dict, source: str) -> None:
                          f"text and encoding disagree: {first.message}{more}")
 
 
-def encoding_data(ref: str | None, facts_dir) -> list[tuple[str, dict]]:
-    """(source, raw data) of what ``regkb lint --encoding`` checks: every
-    current encoding, a document or program id, ``DOC@VERSION``, an
-    encoding.yaml copy, or a version file (complete, partial or overlay)."""
-    from pathlib import Path
-
-    from kb.law.versions import Assembler, Versions, parse_ref
-    from kb.io.yamlio import read_yaml
-    facts_dir = Path(facts_dir)
-    if ref is None:
-        return [(str(p), read_yaml(p)) for p in sorted(facts_dir.glob("*/*/encoding.yaml"))]
-    path = Path(ref)
-    if ref.endswith((".yaml", ".yml")) or path.is_dir():
-        if path.is_dir():
-            path = path / "encoding.yaml"
-        if not path.is_file():
-            raise InputError(ref, None, "no such file; expected an encoding.yaml or a version file")
-        data = read_yaml(path)
-        if not isinstance(data, dict):
-            raise InputError(ref, None, "expected a mapping with articles (and a version block)")
-        if "version" not in data:
-            if not isinstance(data.get("articles"), list):
-                raise InputError(ref, "articles", "expected the list of articles")
-            return [(str(path), data)]
-    doc, key = parse_ref(ref, facts_dir)
-    registry = Versions(facts_dir, doc)
-    v = registry.get(key)
-    source = str(v.path if (v.path and not v.current) else registry.encoding)
-    return [(source, Assembler(registry).data(v))]
-
-
 def report_text(found: list[tuple[str, list[Disagreement]]]) -> str:
     lines = []
     for source, items in found:

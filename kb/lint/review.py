@@ -319,8 +319,7 @@ def html(model: dict[str, Any]) -> str:
 
 def review_model(kb, ref: str) -> dict[str, Any]:
     """The sheet for ``DOC``, a program id, ``DOC@VERSION`` or a version file."""
-    from kb.law.agreement import encoding_data
-    from kb.law.versions import Versions, parse_ref
+    from kb.law.versions import Versions, encoding_data, parse_ref
     from kb.io.yamlio import read_yaml
     source, data = encoding_data(ref, kb.facts_dir)[0]
     version = None
