@@ -2,7 +2,7 @@
 
 Two questions, kept apart. Whether *any* single entity could meet every
 condition of the programs together is a question about the texts: the solver
-(kb/comparison/relations.py) decides it with bans and reapplication rules read
+(kb/comparison/logic.py) decides it with bans and reapplication rules read
 literally, and where it is impossible names the conflicting conditions with
 their citations and the smallest split of the programs into groups one
 entity each could hold. Whether *this* organization (or which entity of a
@@ -16,8 +16,10 @@ from typing import Any
 import z3
 
 from kb.comparison.catalogue import Entry, load_catalogue
+from kb.comparison.logic import Logic, conjunction
+from kb.comparison.relations import witness
+from kb.comparison.sides import Side
 from kb.law.model import PROGRAMS, SHORT
-from kb.comparison.relations import Logic, Side, conjunction, witness
 
 
 def literal_logic(kb, catalogue=None) -> Logic:
@@ -36,15 +38,15 @@ def core(logic: Logic, entries: list[Entry]) -> list[Entry] | None:
     logic.solver.push()
     try:
         for name, f in compiled.items():
-            logic.solver.add(z3.Implies(z3.Bool(name), f))
+            logic.solver.add(z3.Implies(z3.Bool(name, logic.ctx), f))
         names = list(tracks)
-        if logic.solver.check(*[z3.Bool(n) for n in names]) != z3.unsat:
+        if logic.solver.check(*[z3.Bool(n, logic.ctx) for n in names]) != z3.unsat:
             return None
         names = [str(b) for b in logic.solver.unsat_core()]
         names.sort(key=lambda n: int(n.split("#")[1]))
         for n in list(names):   # drop every condition the conflict does without
             rest = [m for m in names if m != n]
-            if logic.solver.check(*[z3.Bool(m) for m in rest]) == z3.unsat:
+            if logic.solver.check(*[z3.Bool(m, logic.ctx) for m in rest]) == z3.unsat:
                 names = rest
     finally:
         logic.solver.pop()

@@ -18,8 +18,7 @@ from typing import Any
 
 from kb.law.encoding import exact
 from kb.io.errors import InputError
-from kb.comparison.figures import (FIGURE_KEYS, _OPS, _norm, describe, figures, fmt_value,  # noqa: F401 (re-exported)
-                        function_member, is_function_list, leaf_figure)
+from kb.comparison.figures import FIGURE_KEYS, _OPS, _norm, describe, figures, is_function_list
 from kb.law.model import PROGRAMS, Citation, Node
 from kb.io.yamlio import read_yaml
 
