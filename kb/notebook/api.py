@@ -18,15 +18,18 @@ answers that display as tables with citations (or pictures) in Jupyter.
     kb.impact("chengdu.base", "@illustrative-building-area", kb.population(20000))
     kb.lint()                                   # drafting checks
 
-Tables are :class:`kb.notebook.display.Table` (a pandas DataFrame with a caption); the
-richer answers are small views (kb/notebook/display.py) holding the module's own result
-(``.result``) beside their tables. Nothing is decided here: every answer comes
-from the modules named in each method (kb.base, kb.relations, kb.comparisons,
-kb.atonce, kb.graph, kb.plan, kb.versions, kb.diff, kb.population, kb.screen,
-kb.lint); this file only calls them.
+Tables are :class:`kb.notebook.tables.Table` (a pandas DataFrame with a caption); the
+richer answers are small views (kb/notebook/views.py, kb/notebook/screening.py) holding
+the module's own result (``.result``) beside their tables. Nothing is decided here:
+every answer comes from the modules named in each method (kb.reasoning, kb.comparison,
+kb.graph, kb.planning, kb.law.versions, kb.revisions, kb.population, kb.screening,
+kb.lint). This file calls them and builds every view's data (a re-check with a
+plan's changes applied included); the views only show it.
 """
 from __future__ import annotations
 
+import copy
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,9 +37,11 @@ from typing import Any
 import pandas as pd
 
 from kb.reasoning.base import KnowledgeBase
-from kb.notebook.display import (CITY, AtOnce, DiffView, Impact, Picture, PlanView, ProgramGraph, Screening, Standing,
-                        Table, cell_list, keep_backend, short, table)
 from kb.law.model import PROGRAMS, SHORT
+from kb.notebook import comparing
+from kb.notebook.screening import Impact, Screening
+from kb.notebook.tables import CITY, Picture, Table, cell_list, short, table
+from kb.notebook.views import AtOnce, DiffView, PlanView, ProgramGraph, Standing
 
 ROOT = Path(__file__).resolve().parents[2]          # the project, wherever it is checked out
 FACTS = ROOT / "facts"
@@ -123,20 +128,17 @@ class KB:
     # -- one organization --------------------------------------------------------------
     def check(self, profile, programs: list[str] | None = None, as_of=None) -> Standing:
         """Every program's status (kb.base.KnowledgeBase.check, the Datalog rules)."""
-        return Standing(self, self.base.check(profile, programs, as_of))
+        return Standing(self.base, self.base.check(profile, programs, as_of))
 
     def explain(self, profile, program: str, as_of=None):
         """The derivation tree of one program (shows as a tree with citations)."""
         return self.base.explain(profile, program, as_of)
 
     def what_if(self, profile, changes: dict[str, Any], programs: list[str] | None = None) -> Table:
-        """Status before and after setting some fields (kb.plan.apply_step), program by program."""
-        from kb.planning import apply_step
+        """Status before and after setting some fields (kb.planning.apply_step), program by program."""
         loaded = self.base.load(profile)
-        step = {"earliest": loaded.raw.get("as_of") or loaded.as_of, "supply": [], "evidence": [],
-                "changes": [{"field": f, "to": v} for f, v in changes.items()]}
         before = self.base.check(loaded, programs)
-        after = self.base.check(apply_step(loaded.raw, step), programs)
+        after = self._check_changed(loaded, [{"field": f, "to": v} for f, v in changes.items()], programs)
         rows = []
         for b, a in zip(before.results, after.results):
             rows.append({"program": b.program, "简称": SHORT[b.program], "before": b.status, "after": a.status,
@@ -152,93 +154,69 @@ class KB:
         return AtOnce(at_once(self.base, profile, programs, catalogue=self.catalogue))
 
     def plan(self, profile, targets: list[str] | None = None, horizon: int = 3) -> PlanView:
-        """The joint minimal changes, dates and order of applications (kb.plan)."""
+        """The joint minimal changes, dates and order of applications (kb.planning)."""
         from kb.planning import plan
-        return PlanView(self, self.base.load(profile), plan(self.base, profile, targets, horizon))
+        loaded = self.base.load(profile)
+        result = plan(self.base, profile, targets, horizon)
+        return PlanView(self.base, result, buys=lambda: self._buys(loaded, result),
+                        apply=lambda step=None: _apply_plan(loaded.raw, result, step))
+
+    def _check_changed(self, loaded, changes: list[dict], programs: list[str] | None = None):
+        """The check of ``loaded`` with ``changes`` (a plan step's) applied (kb.planning.apply_step)."""
+        from kb.planning import apply_step
+        step = {"earliest": loaded.raw.get("as_of") or loaded.as_of, "changes": changes, "supply": [], "evidence": []}
+        return self.base.check(apply_step(loaded.raw, step), programs)
+
+    def _buys(self, loaded, plan) -> list[dict]:
+        """Each distinct change of ``plan`` alone, checked again: the programs it moves
+        and the conditions it meets (PlanView.buys)."""
+        if hasattr(loaded, "entities"):
+            raise ValueError("what each change buys is shown per entity: plan one entity of the group")
+        from kb.planning import change_words
+        before = {r.program: r for r in self.base.check(loaded).results}
+        rows, seen = [], set()
+        for s in plan.to_json()["steps"]:
+            for c in s["changes"]:
+                key = (c["field"], json.dumps(c["to"], default=str))
+                if key in seen:
+                    continue
+                seen.add(key)
+                moved, met = [], []
+                for r in self._check_changed(loaded, [c]).results:
+                    b = before[r.program]
+                    if r.status != b.status:
+                        moved.append(f"{SHORT[r.program]}: {b.status} → {r.status}")
+                    now_failed = {f.condition for f in r.failed} | {f.condition for f in r.unknown}
+                    met += [f"{SHORT[r.program]} {f.citation.label()} {short(f.condition)}"
+                            for f in b.failed + b.unknown if f.condition not in now_failed]
+                rows.append({"change": change_words(c), "conditions it meets 满足的条件": "\n".join(met) or "none alone",
+                             "programs it moves": "\n".join(moved) or "none alone (others still fail)"})
+        return rows
 
     # -- the programs side by side ------------------------------------------------------
     def compare(self, programs: list[str] | None = None, topics: list[str] | None = None,
                 level: str = "condition", relation: str | None = None) -> Table:
         """Relations between conditions (or whole programs, ``level="program"``), each
-        side cited; ``relation`` keeps one kind (kb.relations)."""
-        from kb.comparison.relations import Logic, condition_relations, program_relations
-        derive = program_relations if level == "program" else condition_relations
-        rels = derive(Logic(self.base, self.catalogue), programs, topics)
-        rows = []
-        for r in rels:
-            if relation and r.relation != relation:
-                continue
-            j = r.to_json(self.base)
-            row = {"topic": r.topic, "measure": r.measure}
-            for name, side in (("left", j["left"]), ("right", j["right"])):
-                conds = side.get("conditions", [side]) if level == "program" else [side]
-                row[name] = SHORT[side["program"]]
-                row[f"{name} 条款"] = "\n".join(c["cite"] for c in conds) or "—"
-                row[f"{name} requires"] = "\n".join(c["requires"] for c in conds) or "no requirement"
-                row[f"{name} 原文"] = "\n".join(c["quote"] or "" for c in conds)
-                if name == "left":
-                    row["relation"] = r.relation
-            w = r.witness
-            row["witness"] = (f"{w['field']}: {w['left'] or '—'} | {w['right'] or '—'}" if w.get("field") else "") + \
-                "".join(f"\n({a})" for a in w.get("axioms", []))
-            rows.append(row)
-        what = {"dominates": "left is the stricter", "conflicts": "no entity meets both"}
-        return table(rows, f"{'Programs' if level == 'program' else 'Conditions'} compared"
-                     + (f": {relation} ({what.get(relation, '')})" if relation else ""),
-                     "dominates: every organization meeting the left meets the right; "
-                     "equivalent: each implies the other; conflicts: none meets both; incomparable: neither.")
+        side cited; ``relation`` keeps one kind (kb.comparison.relations)."""
+        return comparing.compare(self.base, self.catalogue, programs, topics, level, relation)
 
     def relation_matrix(self, topics: list[str] | None = None, programs: list[str] | None = None) -> Table:
-        """谁更严格: programs × programs over the topics (``regkb compare --matrix``, kb.compare_matrix),
-        each cell row ⟨≻ ≺ ≡ ✗ ∥⟩ column counted over the topics; the rows that are stricter
-        than the most others first."""
-        from kb.comparison.matrix import SYMBOLS, build
-        m = build(self.base, programs, topics)
-        tally = m.tally()
-        rows = []
-        for p in m.programs:
-            row = {"项目 program": SHORT[p], "城市 city": CITY[self.base.programs[p].document.city]}
-            for q in m.programs:
-                row[SHORT[q]] = "—" if p == q else " ".join(f"{s}{tally[(p, q)][s]}" for s in SYMBOLS
-                                                             if tally[(p, q)][s]) or "·"
-            row["更严于 stricter than"] = ", ".join(SHORT[q] for q in m.programs if q != p and tally[(p, q)]["≻"])
-            row["更宽于 looser than"] = ", ".join(SHORT[q] for q in m.programs if q != p and tally[(p, q)]["≺"])
-            rank = (-sum(tally[(p, q)]["≻"] for q in m.programs if q != p),
-                    sum(tally[(p, q)]["≺"] for q in m.programs if q != p))
-            rows.append((rank, row))
-        rows = [row for _, row in sorted(rows, key=lambda x: x[0])]
-        named = ", ".join(t.name for t in m.shown_topics())
-        return table(rows, f"谁更严格 Who is stricter: {named}",
-                     "Row ⟨symbol⟩ column, counted over the topics: ≻ the row's requirement is stricter (every "
-                     "organization meeting it meets the column's), ≺ the column's, ≡ equivalent, ✗ no organization "
-                     "meets both, ∥ incomparable, · neither sets one.")
+        """谁更严格: programs × programs over the topics, each cell row ⟨≻ ≺ ≡ ✗ ∥⟩ column
+        counted over the topics (``regkb compare --matrix``)."""
+        return comparing.relation_matrix(self.base, topics, programs)
 
     def relation_matrix_picture(self, topics: list[str] | None = None,
                                 programs: list[str] | None = None) -> Picture:
         """The same as a heatmap (red: the row is stricter more often)."""
-        from kb.comparison.matrix import build
-        with keep_backend():
-            return Picture(build(self.base, programs, topics).picture())
+        return comparing.relation_matrix_picture(self.base, topics, programs)
 
     def matrix(self, programs: list[str] | None = None) -> Table:
-        """门槛对照表: each canonical measure against each program, with the clause (kb.comparisons)."""
-        from kb.comparison.comparisons import matrix
-        ids = [p for p in PROGRAMS if p in (programs or PROGRAMS)]
-        rows = []
-        for r in matrix(self.base, self.catalogue, ids):
-            row = {"主题 topic": r.topic_name, "指标 measure": f"{r.name}\n{r.measure}"}
-            for p in ids:
-                row[SHORT[p]] = "\n".join(f"{c.text}{c.marks} · {c.cite}" for c in r.cells.get(p, [])) or "—"
-            rows.append(row)
-        return table(rows, "门槛对照表 Threshold matrix",
-                     "† a general rule (一般应/原则上); ‡ may be relaxed for public sponsors (可适度放宽); — no requirement.")
+        """门槛对照表: each canonical measure against each program, with the clause."""
+        return comparing.matrix(self.base, self.catalogue, programs)
 
     def matrix_picture(self, programs: list[str] | None = None) -> Picture:
         """The threshold matrix as a heatmap (the picture in comparisons/)."""
-        from kb.comparison.comparisons import draw, matrix, picture_data
-        ids = [p for p in PROGRAMS if p in (programs or PROGRAMS)]
-        with keep_backend():
-            return Picture(draw(picture_data(matrix(self.base, self.catalogue, ids), ids)))
+        return comparing.matrix_picture(self.base, self.catalogue, programs)
 
     def graph(self) -> ProgramGraph:
         """The dependency graph of the programs (kb.graph), a networkx MultiDiGraph."""
@@ -270,12 +248,27 @@ class KB:
         doc, key = self._ref(ref)
         return KB.of(KnowledgeBase(self.base.facts_dir, self.base.settings, versions={doc: key}))
 
-    def draft(self, *argv: str) -> str:
-        """``regkb draft …`` on this knowledge base's facts directory, e.g.
-        ``kb.draft("set", "chengdu.base@my-draft", CONDITION, "20")`` (kb/revisions/drafting.py)."""
-        from kb.cli import build_parser
-        args = build_parser().parse_args(["draft", *argv, "--facts", str(self.base.facts_dir)])
-        return args.run(args)
+    # ``regkb draft new|set|renumber`` on this knowledge base's facts directory (kb/revisions/drafting.py)
+    def draft_new(self, doc: str, vid: str, label: str | None = None, base: str = "current") -> str:
+        """A complete, marked (official: false, status: draft) copy of ``base`` as ``DOC@VID``."""
+        from kb.revisions.drafting import new_draft
+        path = new_draft(self.base.facts_dir, doc, vid, label, base)
+        return f"wrote {path} (official: false, status: draft)"
+
+    def draft_set(self, ref: str, condition: str, value: str) -> str:
+        """Change a condition's figure in the draft ``ref`` and the words stating it together."""
+        from kb.revisions import drafting
+        return self._draft_edit(ref, lambda d: drafting.set_figure(d, condition, str(value)))
+
+    def draft_renumber(self, ref: str, start: int, by: int, article: int | None = None) -> str:
+        """Shift article (or, with ``article``, that article's clause) numbers and references."""
+        from kb.revisions import drafting
+        return self._draft_edit(ref, lambda d: drafting.renumber(d, start, by, article))
+
+    def _draft_edit(self, ref: str, change) -> str:
+        from kb.revisions.drafting import edit
+        path, lines = edit(self.base.facts_dir, ref, change)
+        return "\n".join([*lines, f"wrote {path}"])
 
     def diff(self, old: str, new: str) -> DiffView:
         """What a revision changes, matched by condition (kb.diff). OLD and NEW are
@@ -309,7 +302,7 @@ class KB:
         for col in ("failed", "unknown", "missing", "discretion"):
             frame[col] = frame[col].map(cell_list)
         frame["discretion"] = frame["discretion"].map(lambda xs: dict(x.partition("=")[::2] for x in xs))
-        return Screening(frame, kb=self, summary=summary)
+        return Screening(frame, base=self.base, summary=summary)
 
     def sweep(self, program: str, condition: str, values: list, population: pd.DataFrame | str | Path) -> Table:
         """敏感性分析: how many organizations qualify, fail or stay undetermined as one
@@ -363,3 +356,11 @@ class KB:
         return table(rows, f"起草检查 Drafting checks: {len(rows)} findings")
 
 
+def _apply_plan(raw: dict, plan, step: int | None = None) -> dict:
+    """The profile mapping with one step's (1-based) or every step's changes applied (PlanView.apply)."""
+    from kb.planning import apply_step
+    steps = plan.to_json()["steps"]
+    data = copy.deepcopy(raw)
+    for s in steps if step is None else [steps[step - 1]]:
+        data = apply_step(data, s)
+    return data
