@@ -17,6 +17,7 @@ answers that display as tables with citations (or pictures) in Jupyter.
     kb.screen(kb.population(2000))              # a whole population, vectorized
     kb.impact("chengdu.base", "@illustrative-building-area", kb.population(20000))
     kb.lint()                                   # drafting checks
+    kb.draft_new("chengdu.base", "my-draft"); kb.draft_set("chengdu.base@my-draft", CONDITION, "20")
 
 Tables are :class:`kb.notebook.tables.Table` (a pandas DataFrame with a caption); the
 richer answers are small views (kb/notebook/views.py, kb/notebook/screening.py) holding
