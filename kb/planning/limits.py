@@ -33,6 +33,19 @@ class Limits:
             why += f" ({result.discretion} rule: the authority may decide otherwise)"
         return {"condition": cid, "citation": node.citation, "why": why}
 
+    def _late_reason(self, tg) -> dict:
+        """Why a target (a kb.planning.schedule.Target) cannot be dated within the horizon."""
+        for b in tg.blockers:
+            if b["node"] is not None:
+                return {"condition": b["condition"], "citation": b["citation"],
+                        "why": self._time_words(b["node"], next(e for e in self.entities if e.id == tg.entity),
+                                                None)}
+        calls_ = [c for b in tg.blockers for c in b.get("calls", [])]
+        first = max((c["call"] for c in calls_), default=None)
+        return {"condition": None, "citation": None,
+                "why": (f"the first call it could be filed at{f' ({first})' if first else ''} lies after the "
+                        f"{self.horizon}-year horizon (to {self.horizon_end})")}
+
     def _impossible(self, unreachable: dict, exclusive: list[dict], assignment: dict) -> list[dict]:
         out = []
         for (t, eid), reasons in unreachable.items():

@@ -1,17 +1,30 @@
 """Reading a solved plan back: each entity's changes, data to supply and
-remedies with what they serve, the steps and the cheapest k-of-n options (a
-mixin of kb.planning.planner.Planner; what cannot be done is kb/planning/limits.py)."""
+remedies with what they serve, and the steps (a mixin of
+kb.planning.planner.Planner; the cheapest k-of-n options are
+kb/planning/cheapest.py, what cannot be done kb/planning/limits.py)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, NamedTuple
 
 import z3
 
 from kb.reasoning.check import fmt
 from kb.law.model import PROGRAMS, Node
-from kb.planning.model import EntityModel, Var, _py, fixed_reason
+from kb.planning.model import Var, _py, fixed_reason
 from kb.planning.result import _inputs, _json, _not_guards, _unit, held_designations
 from kb.planning.time import pass_date
+
+
+class EntityWalk(NamedTuple):
+    """One entity's share of a solution, as the steps and the calls read it."""
+    entity: Any
+    order: list[str]
+    changes: list[dict]
+    supplies: list[dict]
+    remedies: list[dict]
+    held: dict
+    relations: list
 
 
 class Readback:
@@ -103,21 +116,28 @@ class Readback:
         return out
 
     # -- steps -----------------------------------------------------------------------
-    def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[dict]:
+    def _entity_walks(self, assignment: dict, dated: dict, solution: dict, kinds: tuple[str, ...]):
+        """Each entity the solution assigns targets to, with what the steps and
+        the calls both read: its targets in application order, its changes,
+        supplies and remedies, the titles it holds, and the graph's edges of
+        ``kinds`` between programs."""
         from kb.graph import edges_of
-        g = self._graph()
-        relations = [e for e in edges_of(g, ("preference", "eligible_applicant", "requires"))
-                     if e.source in PROGRAMS and e.target in PROGRAMS]
-        steps = []
+        relations = [e for e in edges_of(self._graph(), kinds) if e.source in PROGRAMS and e.target in PROGRAMS]
         for entity in self.entities:
             mine = [t for t in self.targets if assignment.get(t) == entity.id]
             if not mine:
                 continue
             changes, supplies, remedies = self._entity_changes(entity.id, solution)
-            held = held_designations(entity)
-            order = self._order(mine, dated, entity.id, relations)
+            yield EntityWalk(entity, self._order(mine, dated, entity.id, relations), changes, supplies, remedies,
+                             held_designations(entity), relations)
+
+    def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[dict]:
+        steps = []
+        for walk in self._entity_walks(assignment, dated, solution, ("preference", "eligible_applicant", "requires")):
+            entity, changes, supplies, remedies = walk.entity, walk.changes, walk.supplies, walk.remedies
+            held, relations = walk.held, walk.relations
             done: list[str] = []
-            for t in order:
+            for t in walk.order:
                 tg = dated[(t, entity.id)]
                 result = self.checks[entity.id][t]
                 relies = [e for e in relations if e.target == t and (e.source in done or e.source in held)]
@@ -310,87 +330,3 @@ class Readback:
     def _edge_ref(self, e, held: set) -> dict:
         return {"type": e.type, "source": e.source, "target": e.target, "citation": e.citation.to_json(),
                 "quote": e.quote, "held": e.source in held}
-
-    # -- options: which functions are cheapest ---------------------------------------
-    def _options(self, eid: str, t: str, day: date, solution: dict) -> list[dict]:
-        """For each k-of-n list the target fails now, every member not met yet,
-        by what it would take on its own (fewest changes, then fewest figures
-        to supply): the cheapest are the ones the entity nearly meets."""
-        em = self.models[eid]
-        zm = solution["model"]
-        result = self.checks[eid][t]
-        open_ids = {f.condition for f in result.failed} | {u.condition for u in result.unknown}
-        out = []
-        for top in self.kb.programs[t].conditions:
-            if top.id not in open_ids:
-                continue
-            for node in top.walk():
-                if node.kind != "k_of_n":
-                    continue
-                for child in node.children:   # every term first: the solvers below see every field
-                    em.node(child, day)
-                em.finish()
-                met_now = self._met_now(em, node.children, day)
-                now = [c for c, met in zip(node.children, met_now) if met]
-                need = node.params["k"] - len(now)
-                if need <= 0:
-                    continue
-                rest = [c for c in node.children if c not in now]
-                rows = []
-                for child, cost in zip(rest, self._costs_alone(em, rest, day)):
-                    if cost is None:
-                        continue
-                    chosen = zm is not None and z3.is_true(zm.eval(em.node(child, day)[0], model_completion=True))
-                    rows.append({"member": child.params.get("function") or child.id.rsplit("/", 1)[-1],
-                                 "label": child.params.get("label"), "condition": child.id,
-                                 "changes": cost[0], "supply": cost[1], "chosen": chosen})
-                rows.sort(key=lambda r: (r["changes"], r["supply"], not r["chosen"]))
-                out.append({"condition": node.id, "citation": node.citation.to_json(), "k": node.params["k"],
-                            "met": [c.params.get("function") or c.id for c in now], "more_needed": need,
-                            "cheapest": rows})
-        return out
-
-    def _met_now(self, em: EntityModel, nodes: list[Node], day: date) -> list[bool]:
-        """Which of ``nodes`` the entity meets as it is (nothing changed or supplied):
-        one solver, each node asked under an assumption."""
-        solver = z3.Solver(ctx=self.ctx)
-        solver.add(em.constraints)
-        for v in em.vars.values():
-            if v.changed is not None:
-                solver.add(z3.Not(v.changed))
-            if v.supplied is not None:
-                solver.add(z3.Not(v.supplied))
-        for a, *_ in em.time_supply.values():
-            solver.add(z3.Not(a))
-        out = []
-        for node in nodes:
-            lit = z3.Bool(f"{em.tag}|now|{node.id}|{day}", self.ctx)
-            solver.add(z3.Implies(lit, em.node(node, day)[0]))
-            solver.set(timeout=self.budget.ms())
-            status = solver.check(lit)
-            if status == z3.unknown:
-                self.budget.cut("cheapest functions")
-            out.append(status == z3.sat)
-        return out
-
-    def _costs_alone(self, em: EntityModel, nodes: list[Node], day: date) -> list:
-        """What each of ``nodes`` would take on its own (fewest changes, then fewest
-        figures to supply), or None: one optimiser, each node in a scope of its own."""
-        opt = z3.Optimize(ctx=self.ctx)
-        opt.set(priority="lex")
-        opt.add(em.constraints)
-        ch, su = em.change_count(), em.supply_count()
-        zero = z3.IntVal(0, self.ctx)
-        out = []
-        for node in nodes:
-            opt.push()
-            opt.add(em.node(node, day)[0])
-            h1 = opt.minimize(z3.Sum(ch) if ch else zero)
-            h2 = opt.minimize(z3.Sum(su) if su else zero)
-            opt.set(timeout=self.budget.ms())
-            status = opt.check()
-            if status == z3.unknown:
-                self.budget.cut("cheapest functions")
-            out.append((_py(opt.lower(h1)), _py(opt.lower(h2))) if status == z3.sat else None)
-            opt.pop()
-        return out

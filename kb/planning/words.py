@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from kb.reasoning.check import fmt
 from kb.law.model import Citation
-from kb.planning.result import Plan
+
+if TYPE_CHECKING:   # Plan.text() imports this module: the import would close a circle
+    from kb.planning.result import Plan
+
 
 def _show(value, unit: str | None = None) -> str:
     if value is None:
