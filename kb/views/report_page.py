@@ -84,24 +84,24 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
     """Everything the template shows, from one check and one plan."""
     from kb.reasoning.check_display import failure_detail
     from kb.views.pictures import matrix_png, timeline_png
-    from kb.planning import Planner
+    from kb.planning.planner import Planner
     from kb.planning.words import plan_text
 
     loaded = kb.load(profile, plan_options.pop("as_of", None))
     programs = kb.program_ids(targets, "--target")
     report = kb.check(loaded, programs)
     planned = Planner(kb, loaded, programs, **plan_options).run()
-    p = planned.to_json()
-    if p.get("partial"):
+    steps = planned.steps
+    if planned.partial:
         # no joint solution within the time limit: show what time alone decides, in date order
-        p["steps"] = sorted(({"program": x["program"], "name": PROGRAMS[x["program"]], "entity": x["entity"],
-                              "status": x["status"], "earliest": x["earliest"], "waits": x["waits"],
-                              "changes": [], "supply": [], "calls": [], "after": [], "relies_on": [],
-                              "evidence": [], "partial": True} for x in p["partial"]),
-                            key=lambda s: s["earliest"])
+        steps = sorted(({"program": x["program"], "name": PROGRAMS[x["program"]], "entity": x["entity"],
+                         "status": x["status"], "earliest": x["earliest"], "waits": x["waits"],
+                         "changes": [], "supply": [], "calls": [], "after": [], "relies_on": [],
+                         "evidence": [], "partial": True} for x in planned.partial),
+                       key=lambda s: s["earliest"])
     group = hasattr(loaded, "entities")
     earliest = {}   # (program, entity or None) → what the plan says of it
-    for t in p["targets"]:
+    for t in planned.targets:
         who = t.get("entity") if group else None
         if t.get("held"):
             earliest[t["program"], who] = f"held until {t['held_until']}" if t["held_until"] else "held"
@@ -144,17 +144,18 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
             checklists.append({"name": name, "entity": r.entity or "", "items": items})
     notes = plan_text(planned).split("\n")[1:3]
     notes = [n for n in notes if n and not n.startswith("Targets") and n.strip()]
-    impossible = [f"{', '.join(PROGRAMS.get(x, x) for x in i['programs'])}: {i['why']}" for i in p["impossible"]]
+    impossible = [f"{', '.join(PROGRAMS.get(x, x) for x in i['programs'])}: {i['why']}" for i in planned.impossible]
     title = f"申报评估报告 Application report — {getattr(loaded, 'name', None) or loaded.id}"
     return {
         "title": title, "org_name": loaded.id, "as_of": str(loaded.as_of), "group": group,
         "texts": _texts(kb, programs), "matrix": matrix, "failures": failures, "unknowns": unknowns,
         "steps": [{"earliest": s["earliest"], "name": PROGRAMS[s["program"]], "entity": s["entity"],
-                   "lines": _step_lines(s)} for s in p["steps"]],
+                   "lines": _step_lines(s)} for s in steps],
         "plan_notes": notes, "impossible": impossible, "checklists": checklists,
         "matrix_png": base64.b64encode(matrix_png(kb, report)).decode("ascii"),
-        "timeline_png": base64.b64encode(timeline_png(p)).decode("ascii"),
-        "plan": p,
+        # the picture reads a plan's JSON (kb/views/pictures.py), with the steps this page shows
+        "timeline_png": base64.b64encode(timeline_png({**planned.to_json(), "steps": steps})).decode("ascii"),
+        "plan": planned,
     }
 
 
