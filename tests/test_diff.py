@@ -1,4 +1,4 @@
-"""The semantic diff (kb/revisions/diff.py, regkb diff) and the impact of a revision.
+"""The semantic diff (kb/revisions/, regkb diff) and the impact of a revision.
 
 Known history (../shared/revisions/beijing-platform-2017.md): between the 2017
 text (京经信委发〔2017〕24号) and the 2019 seed, the conditions moved from 第六条
@@ -21,7 +21,8 @@ import pytest
 import yaml
 
 from conftest import knowledge_base
-from kb.revisions.diff import SUBSTANTIVE, diff
+from kb.revisions.changes import SUBSTANTIVE
+from kb.revisions.diff import diff
 from kb.law.versions import Assembler, Versions, raw_nodes
 from test_cli import regkb
 
@@ -401,7 +402,7 @@ def population(tmp_path_factory):
 @pytest.fixture(scope="module")
 def current_results(population):
     """regkb check's answers on the current texts, organization by organization."""
-    from kb.revisions.diff import read_population
+    from kb.population import read_population
     kb = knowledge_base()
     return {p.id: {r.program: r for r in kb.check(p).results} for p in read_population(population)}
 
@@ -418,7 +419,7 @@ def expected_impact(kb_old, kb_new, profiles, programs, current):
 
 def test_impact_of_the_illustrative_revision_agrees_with_check(population, current_results):
     from kb.reasoning.base import KnowledgeBase
-    from kb.revisions.diff import read_population
+    from kb.population import read_population
     profiles = read_population(population)
     out = regkb("diff", "chengdu.base@current", "@illustrative-building-area", "--population", str(population), "--json")
     assert out.returncode == 0, out.stderr
@@ -442,7 +443,8 @@ def test_impact_of_the_illustrative_revision_agrees_with_check(population, curre
 
 def test_impact_of_2017_to_2019_agrees_with_check(population, current_results):
     from kb.reasoning.base import KnowledgeBase
-    from kb.revisions.diff import impact, read_population
+    from kb.population import read_population
+    from kb.revisions.flips import impact
     profiles = read_population(population)
     old_kb = KnowledgeBase(FACTS, versions={BJ: "2017"})
     d = diff(knowledge_base(), (BJ, "2017"), (BJ, "2019"))
@@ -647,7 +649,8 @@ def test_population_impact_equals_the_datalog_impact_on_a_partial_text(tmp_path)
     # 2017 (known only in part) → 2019 over the shipped samples (groups included): the vectorized
     # report names the same flips and responsible conditions as one `regkb check` per organization
     from kb.reasoning.base import KnowledgeBase
-    from kb.revisions.diff import impact, read_population
+    from kb.population import read_population
+    from kb.revisions.flips import impact
     from kb.revisions.impact import population_impact
     old_kb, new_kb = KnowledgeBase(FACTS, versions={BJ: "2017"}), knowledge_base()
     d = diff(new_kb, (BJ, "2017"), (BJ, "2019"))
@@ -672,7 +675,8 @@ def test_population_impact_names_the_same_discretion_changes_as_the_datalog_impa
     # 2017 第六条（一）具有独立法人资格 → 2019 第五条（一）一般应…: an organization failing only there moves
     # from a hard failure to one left to discretion; both paths must find the same organizations
     from kb.reasoning.base import KnowledgeBase
-    from kb.revisions.diff import impact, read_population
+    from kb.population import read_population
+    from kb.revisions.flips import impact
     from kb.revisions.impact import population_impact
     from kb.population import generate, write_csv
     path = tmp_path / "pop.csv"

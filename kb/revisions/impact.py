@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.revisions.diff import Flip, Impact, _fails
+from kb.revisions.flips import Flip, Impact, failure_kind
 from kb.io.errors import InputError
 
 
@@ -207,8 +207,8 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
                 for i in flipped.tolist():
                     flips.append(Flip(str(ids[i]), None, p, so[i], sn[i], conditions(i)))
                 for i in moved.tolist():
-                    discretion.append(Flip(str(ids[i]), None, p, _fails(hard_o[i], partial[0]),
-                                           _fails(hard_n[i], partial[1]), conditions(i)))
+                    discretion.append(Flip(str(ids[i]), None, p, failure_kind(hard_o[i], partial[0]),
+                                           failure_kind(hard_n[i], partial[1]), conditions(i)))
             if verify:
                 prio = rng.random(t.n)
                 for i in np.argsort(prio)[:verify].tolist():

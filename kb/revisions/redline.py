@@ -50,7 +50,7 @@ def _note(c) -> dict[str, Any]:
 
 
 def rows(d) -> list[dict[str, Any]]:
-    from kb.revisions.diff import pair_articles, partial_articles
+    from kb.revisions.matching import pair_articles, partial_articles
     old_text, new_text = d.texts
     od, nd = old_text.document, new_text.document
     amap = pair_articles(od, nd, d.links, partial_articles(d.old), partial_articles(d.new))
