@@ -20,8 +20,11 @@ import pandas as pd  # noqa: E402
 
 import baseline  # noqa: E402
 from kb.reasoning.base import KnowledgeBase  # noqa: E402
-from kb.screening.screen import CsvOutput, Reader, csv_chunks  # noqa: E402
-from kb.screening.vectorized import Evaluator, program_columns  # noqa: E402
+from kb.screening.output import CsvOutput  # noqa: E402
+from kb.screening.reader import Reader  # noqa: E402
+from kb.screening.results import program_columns  # noqa: E402
+from kb.screening.sources import csv_chunks  # noqa: E402
+from kb.screening.vectorized import Evaluator  # noqa: E402
 
 
 class Clock:

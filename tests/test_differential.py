@@ -179,7 +179,7 @@ def test_population_reaches_every_status_of_every_condition(population):
     """Each condition is met, failed and undetermined somewhere in the
     population, wherever the condition can be (unknowns included)."""
     kb = knowledge_base()
-    from kb.screening.screen import Reader
+    from kb.screening.reader import Reader
     import numpy as np
     reader = Reader("population", None, kb)
     chunk = reader.parse(to_frame(population), np.arange(2, N + 2))

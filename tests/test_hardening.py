@@ -29,7 +29,9 @@ from kb.io.inputs import (MAX_BYTES, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, parse_
                        read_document)
 from kb.io.outputs import atomic_write, check_output
 from kb.profile import load_profile
-from kb.screening.screen import _num, parse_column, screen
+from kb.screening.cells import parse_column
+from kb.screening.reader import _num
+from kb.screening.screen import screen
 
 HERE = Path(__file__).parent / "fixtures" / "hardening"
 GOOD = Path(__file__).parent / "fixtures" / "good" / "minimal.yaml"

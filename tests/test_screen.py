@@ -332,7 +332,7 @@ def test_bulk_checks_reject_exactly_the_rows_the_profile_reader_rejects(tmp_path
 def test_a_row_only_the_profile_reader_understands_is_reread_in_canonical_form(tmp_path, monkeypatch):
     """If the fast checks are ever stricter than kb.profile (here made to refuse
     "90%"), the row is not lost: the profile reader's reading of it is screened."""
-    import kb.screening.screen as bulk
+    import kb.screening.cells as bulk
     strict = bulk._PARSERS["performance.satisfaction"]
 
     def no_percent(text):

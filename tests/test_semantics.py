@@ -120,7 +120,7 @@ def by_datalog(kb: MiniKB, profile) -> dict[str, str]:
 
 def by_vectorized(kb: MiniKB, profile) -> dict[str, str]:
     from kb.population import to_frame
-    from kb.screening.screen import Reader
+    from kb.screening.reader import Reader
     from kb.screening.vectorized import Evaluator
     chunk = Reader("semantics", None, kb).parse(to_frame([profile]), np.array([1]))
     assert not chunk.errors, chunk.errors
@@ -379,8 +379,9 @@ def test_missing_is_never_empty_on_samples_and_a_generated_population():
     in `check` (Datalog) and in `screen` (vectorized) alike."""
     from conftest import knowledge_base
     from kb.population import generate, to_frame
-    from kb.screening.screen import Reader
-    from kb.screening.vectorized import Evaluator, program_columns
+    from kb.screening.reader import Reader
+    from kb.screening.results import program_columns
+    from kb.screening.vectorized import Evaluator
     kb = knowledge_base()
     samples = [p for p in sorted((ROOT / "facts" / "organizations").glob("*.yaml")) if p.name != "expected.yaml"]
     assert samples

@@ -136,7 +136,9 @@ def variant(kb, program: str, condition: str, value: Fraction):
 
 def sweep(kb, program: str, condition: str, values: list[str], source: str | Path,
           as_of=None, progress: bool | None = None) -> Sweep:
-    from kb.screening.screen import Progress, Reader, csv_chunks, directory_chunks, estimated_rows, profile_files
+    from kb.screening.reader import Reader
+    from kb.screening.screen import Progress
+    from kb.screening.sources import csv_chunks, directory_chunks, estimated_rows, profile_files
     from kb.screening.vectorized import Evaluator
     node = find_node(kb, program, condition)
     key = SWEEPABLE[node.kind]
