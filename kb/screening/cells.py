@@ -1,204 +1,106 @@
-"""The cells of one CSV column of a chunk, parsed.
+"""The cells of one CSV column of a chunk, parsed as the profile reader parses them.
 
-pandas factorizes each column, so only its distinct cells are parsed, with
-the same rules as kb/profile/__init__.py's CSV reader. A cell they refuse
-marks its rows bad; kb/screening/reader.py then asks
+pandas factorizes each column, so only its distinct cells are parsed, and each
+by kb.profile's own per-value conversion (the cell typing of its CSV reader,
+then the field type's validation): a cell means here exactly what it means to
+`regkb check`, and there is no second set of rules to keep in step. A cell it
+refuses marks its rows bad; kb/screening/reader.py then asks
 kb.profile.profile_from_row for the row's error. What involves other cells of
 the row (dates against as_of, ordered fields) is checked per row in reader.py.
+
+Two fast paths skip the profile reader where it would give the same answer:
+whole numbers written as plain digits, and year maps written as this project
+writes them (one regex and one numpy pass for a whole column).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from kb.io.inputs import FIRST_DAY, LAST_DAY, ascii_digits, parse_json, parse_number
-from kb.law.fields import FIELDS, RECORDS, enum_values, is_enum, is_list_of_enum, item_kind
-# the profile reader's own tables, so a cell means here what it means there
-from kb.profile import _CITIES, _CITY_ALIASES, _FALSE, _TRUE
+from kb.io.errors import InputError
+from kb.law.fields import FIELDS, RECORDS, item_kind
+# the profile reader's per-value parsing (kb.profile exports these private names for this use)
+from kb.profile import _CITIES, _CITY_ALIASES, _Ctx, _cell, _convert
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_FIRST, _LAST = (d.year * 10000 + d.month * 100 + d.day for d in (FIRST_DAY, LAST_DAY))
-_YEARS = range(1900, 2101)
+_YEARS = range(1900, 2101)   # as kb.profile reads a year key
 
 
 class _Bad(Exception):
-    """A cell the fast reader will not accept; the profile reader says why."""
+    """A cell the profile reader will not accept; profile_from_row says why."""
+
+
+def _ymd(d: date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _profile_value(kind: str):
+    # as_of is unknown per distinct cell: records' dates are checked against it per row
+    ctx = _Ctx("", "", date.max)
+
+    def parse(text: str):
+        ctx.errors.clear()
+        try:
+            value = _convert(ctx, "", kind, _cell("", "", kind, text))
+        except InputError:
+            raise _Bad from None
+        if ctx.errors:   # maps and record lists collect their items' errors instead of raising
+            raise _Bad
+        return value
+    return parse
 
 
 def _number(kind: str):
-    def parse(text: str) -> Fraction | int:
+    read = _profile_value(kind)
+
+    def parse(text: str):
         if text.isascii() and text.isdigit() and len(text) <= 18:   # the common case, without a Fraction
             return int(text)
-        try:
-            n = parse_number(text)
-        except (ValueError, ZeroDivisionError):
-            raise _Bad from None
-        if n < 0 or (kind == "int>=0" and n.denominator != 1):
-            raise _Bad
-        return n
+        return read(text)
     return parse
 
 
-def _share(text: str) -> Fraction:
-    try:
-        n = parse_number(text[:-1]) / 100 if text.endswith("%") else parse_number(text)
-    except (ValueError, ZeroDivisionError):
-        raise _Bad from None
-    if not 0 <= n <= 1:
-        raise _Bad
-    return n
-
-
-def _bool(text: str) -> bool:
-    low = text.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise _Bad
-
-
-def _date_value(text) -> int:
-    if not isinstance(text, str) or not _DATE.fullmatch(text.strip()):
-        raise _Bad
-    try:
-        d = date.fromisoformat(text.strip())
-    except ValueError:
-        raise _Bad from None
-    value = d.year * 10000 + d.month * 100 + d.day
-    if not _FIRST <= value <= _LAST:
-        raise _Bad
-    return value
-
-
-def _enum(allowed: tuple[str, ...]):
-    def parse(text) -> str:
-        if not isinstance(text, str) or text not in allowed:
-            raise _Bad
-        return text
-    return parse
+def _date(kind: str):
+    read = _profile_value(kind)
+    return lambda text: _ymd(read(text))
 
 
 def _city(text: str) -> str:
+    # kb.profile maps a city's other names after reading the field as text
     return _CITY_ALIASES.get(text, text.lower() if text.lower() in _CITIES else text)
 
 
-def _json(text: str):
-    try:
-        return parse_json(text)
-    except ValueError:
-        raise _Bad from None
+def _year_map(kind: str):
+    read = _profile_value(kind)
+    return lambda text: {year: int(count) for year, count in read(text).items()}
 
 
-def _count(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-        raise _Bad
-    if value < 0 or Fraction(value).denominator != 1:
-        raise _Bad
-    return int(value)
-
-
-def _kinds(allowed):
-    item = _enum(allowed)
+def _records(kind: str):
+    """A history list as tuples in the schema's order: dates yyyymmdd, an absent optional field 0."""
+    read = _profile_value(kind)
+    keys = tuple(RECORDS[item_kind(kind)])
 
     def parse(text: str) -> tuple:
-        value = _json(text)
-        if not isinstance(value, list):
-            raise _Bad
-        return tuple(dict.fromkeys(item(v) for v in value))
+        return tuple(tuple(_ymd(v) if isinstance(v, date) else 0 if v is None else v
+                           for v in (getattr(record, k) for k in keys)) for record in read(text))
     return parse
-
-
-def _year_map(text: str) -> dict[int, int]:
-    value = _json(text)
-    if not isinstance(value, dict):
-        raise _Bad
-    out: dict[int, int] = {}
-    for key, count in value.items():
-        # as kb/profile/__init__.py reads a year key: four decimal digits of any script
-        year = int(ascii_digits(key.strip())) if key.strip().isdecimal() and len(key.strip()) == 4 else None
-        if year not in _YEARS or year in out:
-            raise _Bad
-        if count is not None:
-            out[year] = _count(count)
-    return out
-
-
-def _attest(text: str) -> dict[str, bool]:
-    value = _json(text)
-    if not isinstance(value, dict):
-        raise _Bad
-    out = {}
-    for key, flag in value.items():
-        if flag is None:
-            continue
-        if not isinstance(flag, bool):
-            raise _Bad
-        out[key] = flag
-    return out
-
-
-def _records(record: str):
-    schema = RECORDS[record]
-    parsers = {key: _date_value if kind == "date" else _enum(_choices(kind)) for key, (kind, _) in schema.items()}
-
-    def parse(text: str) -> tuple:
-        value = _json(text)
-        if not isinstance(value, list):
-            raise _Bad
-        out = []
-        for item in value:
-            if not isinstance(item, dict) or set(item) - set(schema):
-                raise _Bad
-            entry = {}
-            for key, (kind, required) in schema.items():
-                if item.get(key) is None:
-                    if required:
-                        raise _Bad
-                    entry[key] = 0
-                else:
-                    entry[key] = parsers[key](item[key])
-            if entry.get("expires_on") and entry["expires_on"] < entry["granted_on"]:
-                raise _Bad
-            out.append(tuple(entry[k] for k in schema))
-        return tuple(out)
-    return parse
-
-
-def _choices(kind: str) -> tuple[str, ...]:
-    if kind == "program":
-        from kb.law.fields import PROGRAM_IDS
-        return PROGRAM_IDS
-    return enum_values(kind)
 
 
 def parser_for(kind: str):
     if kind == "str":
         return str
-    if kind == "bool":
-        return _bool
     if kind in ("int>=0", "money", "m2"):
         return _number(kind)
-    if kind == "share":
-        return _share
     if kind == "date":
-        return _date_value
-    if is_enum(kind):
-        return _enum(_choices(kind))
-    if is_list_of_enum(kind):
-        return _kinds(_choices(kind))
+        return _date(kind)
     if kind == "map[year]int>=0":
-        return _year_map
-    if kind == "map[str]bool":
-        return _attest
+        return _year_map(kind)
     if item_kind(kind) in RECORDS:
-        return _records(item_kind(kind))
-    raise AssertionError(f"no bulk parser for field type {kind!r}")
+        return _records(kind)
+    return _profile_value(kind)   # bool, share, enums, lists of enums, attest
 
 
 _PARSERS = {name: parser_for(kind) for name, kind in FIELDS.items()}
@@ -229,6 +131,7 @@ class Column:
 # a year map as this project writes it ({"2022": 5, "2023": 7}); anything else takes the slow path
 _YEAR_MAP = re.compile(r'\{(?:"[0-9]{4}": [0-9]{1,15}(?:, (?=")|(?=\})))*\}')
 _PUNCTUATION = str.maketrans('{}":,', "     ")
+_YEAR_MAP_SLOW = _year_map("map[year]int>=0")
 
 
 def _year_maps(texts: list[str]) -> tuple[list, np.ndarray, tuple]:
@@ -244,7 +147,7 @@ def _year_maps(texts: list[str]) -> tuple[list, np.ndarray, tuple]:
     slow = {}
     for i in np.flatnonzero(~fast):
         try:
-            slow[i] = sorted(_year_map(texts[i]).items())
+            slow[i] = sorted(_YEAR_MAP_SLOW(texts[i]).items())
         except _Bad:
             ok[i] = False
         if any(c >= 2 ** 62 for _, c in slow.get(i, ())):   # beyond int64: left to the profile reader
@@ -258,7 +161,7 @@ def _year_maps(texts: list[str]) -> tuple[list, np.ndarray, tuple]:
     entries[from_fast] = found
     if slow:
         entries[~from_fast] = [pair for i in sorted(slow) for pair in slow[i]]
-    # what _year_map checks, for the fast cells: years in range, none twice
+    # what the profile reader checks, for the fast cells: years in range, none twice
     bad_year = (entries[:, 0] < _YEARS.start) | (entries[:, 0] >= _YEARS.stop)
     ok[np.unique(at[bad_year])] = False
     key = at * 10000 + entries[:, 0]
