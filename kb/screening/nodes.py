@@ -4,25 +4,22 @@ Three-valued like the rules: each node yields two boolean arrays, ``met`` and
 ``failed`` (neither: unknown). The leaves mirror kb/reasoning/rules.dl, the
 composites kb/reasoning/layers.dl; every threshold, window, list and count
 comes from the node's params. A leaf gets the evaluator for what the rules
-derive once per field (bounds from related fields, a series' years).
+derive once per field (bounds from related fields, a series' years); it is
+the ``ev`` each leaf takes (kb/screening/vectorized.py, which imports this).
 """
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kb.law.model import NEGATED_OP, Node
 from kb.screening.columns import Records, Table, compare, years_before
 
-if TYPE_CHECKING:
-    from kb.screening.vectorized import Evaluator
-
 
 # -- leaves --------------------------------------------------------------------
 
-def _threshold(ev: Evaluator, node: Node, t: Table):
+def _threshold(ev, node: Node, t: Table):
     p = node.params
     op, value = p["op"], Fraction(p["value"])
     lo, hi = ev.bounds(t, p["measure"])
@@ -37,13 +34,13 @@ def _threshold(ev: Evaluator, node: Node, t: Table):
     return met, failed
 
 
-def _boolean(ev: Evaluator, node: Node, t: Table):
+def _boolean(ev, node: Node, t: Table):
     value, known = t.flag(node.params["field"])
     expect = node.params["expect"]
     return known & (value == expect), known & (value != expect)
 
 
-def _listed(ev: Evaluator, node: Node, t: Table):
+def _listed(ev, node: Node, t: Table):
     p = node.params
     col = t.cat(p["field"])
     if any(isinstance(label, tuple) for label in col.labels):   # a list field (kinds): any item listed
@@ -56,7 +53,7 @@ def _listed(ev: Evaluator, node: Node, t: Table):
     return inside, col.known & ~inside
 
 
-def _qualitative(ev: Evaluator, node: Node, t: Table):
+def _qualitative(ev, node: Node, t: Table):
     value, known = t.attest.get(node.params["attest"], (np.zeros(t.n, bool), np.zeros(t.n, bool)))
     failed = known & ~value
     return ~failed, failed
@@ -76,19 +73,19 @@ def _window_hits(t: Table, records: Records | None, years, tests: dict[str, list
     return hit
 
 
-def _lookback(ev: Evaluator, node: Node, t: Table):
+def _lookback(ev, node: Node, t: Table):
     p = node.params
     failed = _window_hits(t, t.events, p["years"], {"kind": p["kinds"], "subject": p["subjects"]})
     return ~failed, failed
 
 
-def _ban(ev: Evaluator, node: Node, t: Table):
+def _ban(ev, node: Node, t: Table):
     p = node.params
     failed = _window_hits(t, t.revocations, p["years"], {"program": p["programs"], "reason": p["reasons"]})
     return ~failed, failed
 
 
-def _reapplication(ev: Evaluator, node: Node, t: Table):
+def _reapplication(ev, node: Node, t: Table):
     blocked = np.zeros(t.n, dtype=bool)
     maybe = np.zeros(t.n, dtype=bool)
     d = t.designations
@@ -108,7 +105,7 @@ def _reapplication(ev: Evaluator, node: Node, t: Table):
     return ~blocked & ~maybe, blocked
 
 
-def _growth(ev: Evaluator, node: Node, t: Table):
+def _growth(ev, node: Node, t: Table):
     p = node.params
     years = ev.series_years(t, p["field"], p["pairs"] + 1)
     met = np.ones(t.n, dtype=bool)
@@ -122,7 +119,7 @@ def _growth(ev: Evaluator, node: Node, t: Table):
     return met, failed
 
 
-def _unknown(ev: Evaluator, node: Node, t: Table):
+def _unknown(ev, node: Node, t: Table):
     return np.zeros(t.n, dtype=bool), np.zeros(t.n, dtype=bool)
 
 

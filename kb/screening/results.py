@@ -8,13 +8,9 @@ written once per combination (kb/screening/output.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    from kb.screening.vectorized import Outcome
 
 SEP = ";"         # between ids in a result cell (no condition id or field name holds one)
 
@@ -54,8 +50,9 @@ class Column:
         return np.asarray(self.labels, dtype=object)[self.codes]
 
 
-def program_columns(out: "Outcome", program: str) -> dict[str, Column]:
-    """status; failed and unknown (top-level condition ids), missing (fields)
+def program_columns(out, program: str) -> dict[str, Column]:
+    """``out``: an Outcome (kb/screening/vectorized.py) holding ``program``.
+    status; failed and unknown (top-level condition ids), missing (fields)
     and discretion (condition=general|relaxable), each joined by ";" — what
     `regkb check` reports, one cell per list."""
     prog = out.ev.programs[program]
