@@ -149,7 +149,7 @@ def is_leap(year: np.ndarray) -> np.ndarray:
 
 def years_before(ymd: np.ndarray, years: int) -> np.ndarray:
     """kb.law.measures.shift_years, vectorized: the same day ``years`` earlier
-    (29 Feb → 28 Feb in a common year, as kb.measures.add_years)."""
+    (29 Feb → 28 Feb in a common year, as kb.law.measures.add_years)."""
     y, md = ymd // 10000 - years, ymd % 10000
     md = np.where((md == 229) & ~is_leap(y), 228, md)
     return y * 10000 + md

@@ -95,7 +95,7 @@ def _reapplication(ev, node: Node, t: Table):
         asof = t.asof[d.row]
         programs = d.cols["program"]
         mine = np.isin(programs, np.array(node.params["programs"], dtype=object)) & (granted <= asof)
-        # no stated expiry: the validity the program's text fixes (kb.measures.expiry)
+        # no stated expiry: the validity the program's text fixes (kb.law.measures.expiry)
         for prog, years in node.params.get("validity", {}).items():
             default = (programs == prog) & (expires == 0) & (granted > 0)
             expires = np.where(default, years_before(granted, -years), expires)

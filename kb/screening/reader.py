@@ -47,7 +47,7 @@ def _int_table(values: list[int]) -> np.ndarray:
 
 def _num(col: Column) -> Num:
     """Numerators over one common denominator while it stays small; past that,
-    a denominator per row (kb.vectorized compares num * q with den * p either
+    a denominator per row (kb/screening/columns.py compares num * q with den * p either
     way). A common denominator of thousands of distinct fractions (1/p for
     every prime p) grows with their count, and memory with its square."""
     values = [v if ok and v is not None else 0 for v, ok in zip(col.values, col.ok)] + [0]
