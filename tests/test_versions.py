@@ -1,4 +1,4 @@
-"""Versions as data (kb/law/versions.py): statuses, dates, overlays, partial texts.
+"""Versions as data (kb/law/versions/): statuses, dates, overlays, partial texts.
 
 The 2017 Beijing platform text is ../shared/revisions/beijing-platform-2017.md:
 第六条 （一）具有独立法人资格 … （二）年服务中小企业不少于100家，用户满意度在90%以上；近两…

@@ -53,7 +53,7 @@ class Loader(NodeReader):
 
     # -- documents -----------------------------------------------------------
     def document(self, data: Any = None, source_text: str | None = None) -> Document:
-        # a version of the text (kb/law/versions.py) passes its assembled data and source
+        # a version of the text (kb/law/versions/) passes its assembled data and source
         data = read_yaml(self.path) if data is None else data
         if not isinstance(data, dict):
             raise InputError(self.source, None, "expected a mapping with document and articles")
