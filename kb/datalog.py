@@ -96,8 +96,8 @@ def _ask(query: str) -> set[tuple]:
 
 
 # the vote table layers.dl derives once: predicate → its query
-STATIC_QUERIES = {"leaf_vote": "leaf_vote(Ch,S,P,L,V)", "comp_vote": "comp_vote(Ch,S,P,V)",
-                  "needs": "needs(P,V,T)"}
+STATIC_QUERIES = {"leaf_met_votes": "leaf_met_votes(Ch,P,L,V,T)",
+                  "leaf_failed_votes": "leaf_failed_votes(Ch,P,L,V,T)", "comp_vote": "comp_vote(Ch,S,P,V,T)"}
 
 
 class Engine:
