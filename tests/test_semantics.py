@@ -462,7 +462,7 @@ def test_attest_keys_include_every_switch_reading():
 
 
 def test_text_a_partial_version_lacks_is_undetermined_on_every_evaluator():
-    """kb/law/versions.py stands a node of kind ``unknown`` where a partial version
+    """kb/law/versions/ stands a node of kind ``unknown`` where a partial version
     of a text does not say what it requires: no evaluator may decide it, nor
     the all-of above it unless another part fails."""
     from kb.law.model import Citation, Node

@@ -54,7 +54,7 @@ SAMPLES = FACTS / "organizations"
 class KB:
     """The knowledge base for notebooks. ``KB(switches={"growth_reading": "data_points"})``
     reads the texts another way; ``versions={"chengdu.sme-platform-and-startup-base":
-    "illustrative-building-area"}`` reads another version of a text (kb/law/versions.py)."""
+    "illustrative-building-area"}`` reads another version of a text (kb/law/versions/)."""
 
     def __init__(self, switches: dict[str, str] | None = None, versions: dict | None = None,
                  as_of=None, facts: str | Path | None = None):

@@ -295,7 +295,7 @@ class EntityModel:
             if k == "growth":
                 return self._growth(node, day)
             return T, F
-        if k == "unknown":   # text a partial version does not hold (kb/law/versions.py): never decided
+        if k == "unknown":   # text a partial version does not hold (kb/law/versions/): never decided
             return F, F
         kids = [self.node(c, day) for c in node.children]
         if k in ("all", "function"):

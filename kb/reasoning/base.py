@@ -10,7 +10,6 @@ This is the Python API the CLI and the notebooks use::
 """
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -18,14 +17,12 @@ from kb.reasoning.check import ExplainNode, ProgramResult, Reading, program_resu
 from kb.reasoning.compile import (derived_measures, expand_axioms, org_facts, static_facts, tree_height,
                         windows)
 from kb.reasoning.datalog import Engine
-from kb.law.encoding import load_documents, programs_of
+from kb.law.encoding import DEFAULT_FACTS, load_documents, programs_of
 from kb.io.errors import InputError
 from kb.law.model import PROGRAMS, Citation, Node
 from kb.reasoning.report import CheckReport
 from kb.law.switches import load_switches, resolve_settings
 from kb.io.yamlio import read_yaml
-
-DEFAULT_FACTS = Path(os.environ.get("REGKB_FACTS", Path(__file__).resolve().parents[2] / "facts"))
 
 
 def known_fields() -> set[str]:
@@ -44,7 +41,7 @@ class KnowledgeBase:
         self.le_pairs = expand_axioms(self.axioms, self.functions)
         self.documents = load_documents(self.facts_dir, self.settings, known_fields(), set(self.functions))
         self._current_documents = self.documents   # their attest keys stay valid under another version
-        # another version of some texts (kb/law/versions.py): by id, or the one in force on as_of
+        # another version of some texts (kb/law/versions/): by id, or the one in force on as_of
         self.version_request = (versions, as_of)
         self.versions: dict = {}
         if versions or as_of is not None:

@@ -168,7 +168,7 @@ class Reading:
 
     def why(self, node: Node, status: str, kids: list[ExplainNode]) -> str:
         k, p, v = node.kind, node.params, self.profile.values
-        if k == "unknown":   # text a partial version does not know (kb/law/versions.py)
+        if k == "unknown":   # text a partial version does not know (kb/law/versions/)
             return p["what"]
         if k == "threshold":
             return self.threshold_why(node, status)

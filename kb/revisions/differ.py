@@ -7,7 +7,7 @@ the figures of a threshold, window or count, the values of a list, strength,
 children added or removed, exceptions. Articles are paired through the
 conditions they hold, else by wording, so a renumbering reads as one move.
 
-A partial version (kb/law/versions.py) knows only part of its text: a condition
+A partial version (kb/law/versions/) knows only part of its text: a condition
 that is not in it is *unknown* there, never added or removed.
 """
 from __future__ import annotations

@@ -125,7 +125,7 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     labels = {c.id: c.citation for p in programs for kb_ in (old_kb, new_kb)
               for c in kb_.programs[p].conditions}
     doc = old_kb.programs[programs[0]].document.id if programs else None
-    # a condition a partial text does not hold is not known there, not absent (kb/law/versions.py)
+    # a condition a partial text does not hold is not known there, not absent (kb/law/versions/)
     absent_word = tuple("not_known" if (kb_.versions.get(doc) and kb_.versions[doc].partial) else "absent"
                         for kb_ in (old_kb, new_kb))
     gaps = {n.id: n.params["label"] for kb_ in (old_kb, new_kb) for n in kb_.nodes.values() if n.kind == "unknown"}
