@@ -19,8 +19,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/regkb check $(SAMPLE)
 
+# one pytest worker per core (pytest-xdist): the suite is CPU-bound, and each worker
+# builds its own knowledge bases (pyDatalog's state is per process and thread)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 coverage: $(STAMP)
 	$(BIN)/regkb coverage

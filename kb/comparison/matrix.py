@@ -169,8 +169,7 @@ class Matrix:
                     score[i, j] = tally[(p, q)]["≻"] - tally[(p, q)]["≺"]
         fig, ax = plt.subplots(figsize=(9, 7.2), dpi=110)
         lim = max(1, np.nanmax(np.abs(score)) if not np.all(np.isnan(score)) else 1)
-        cmap = plt.get_cmap("RdBu_r").copy()
-        cmap.set_bad("#eeeeee")
+        cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#eeeeee")
         ax.imshow(np.ma.masked_invalid(score), cmap=cmap, vmin=-lim, vmax=lim)
         names = [SHORT[p] for p in self.programs]
         ax.set_xticks(range(n), names)

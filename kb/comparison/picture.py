@@ -60,8 +60,7 @@ def draw(data: dict[str, Any]) -> bytes:
 
     rows, cols = data["rows"], data["columns"]
     scores = np.array([[np.nan if s is None else s for s in r] for r in data["scores"]], dtype=float)
-    cmap = LinearSegmentedColormap.from_list("strict", ["#fff4e0", "#f4a259", "#b5302a"])
-    cmap.set_bad("#e6e6e6")
+    cmap = LinearSegmentedColormap.from_list("strict", ["#fff4e0", "#f4a259", "#b5302a"]).with_extremes(bad="#e6e6e6")
     height = 1.6 + 0.36 * len(rows)
     fig, ax = plt.subplots(figsize=(10.5, height), dpi=110)
     im = ax.imshow(np.ma.masked_invalid(scores), cmap=cmap, vmin=0, vmax=1, aspect="auto")
