@@ -14,13 +14,12 @@ from typing import Any
 
 from kb.comparison.figures import describe, figures, fmt_value, is_function_list, leaf_figure
 from kb.comparison.sides import marks
+from kb.law.fields import CREDIT_KINDS, ENUM_ZH, REVOCATION_REASONS
 from kb.law.model import CITY_ZH, LEAF_KINDS, OP_SYMBOL, SHORT, Node
 
-KIND_ZH = {"criminal_penalty": "刑事处罚", "serious_admin_penalty": "严重行政处罚",
-           "serious_dishonesty": "严重失信", "abnormal_operation_list": "经营异常名录",
-           "violation": "违法违规", "false_materials": "虚假材料"}
-REASON_ZH = {"false_materials": "虚假材料", "violation": "违法违规", "dishonesty": "失信",
-             "failed_evaluation": "复评不合格", "missed_reporting": "未报送", "other": "其他"}
+# the Chinese names of credit kinds and revocation reasons are the profile's (the texts' words)
+KIND_ZH = {k: ENUM_ZH[k] for k in CREDIT_KINDS}
+REASON_ZH = {r: ENUM_ZH[r] for r in REVOCATION_REASONS}
 
 
 @dataclass

@@ -315,18 +315,20 @@ ENUM_ZH: dict[str, str] = {
     # park types
     "manufacturing": "制造业园区", "building_economy": "楼宇经济园",
     # credit kinds
-    "criminal_penalty": "刑事处罚", "serious_admin_penalty": "重大行政处罚", "serious_dishonesty": "严重失信",
+    "criminal_penalty": "刑事处罚", "serious_admin_penalty": "严重行政处罚", "serious_dishonesty": "严重失信",
     "abnormal_operation_list": "经营异常名录", "violation": "违法违规", "false_materials": "提供虚假材料",
     # subjects
     "entity": "单位", "legal_representative": "法定代表人",
     # revocation reasons (false_materials, violation, other above)
-    "dishonesty": "失信", "failed_evaluation": "复核不合格", "missed_reporting": "未按要求报送",
+    "dishonesty": "失信", "failed_evaluation": "复评不合格", "missed_reporting": "未按要求报送",
 }
 # Other ways people write the same value (the text's own words).
 ENUM_ALIASES: dict[str, str] = {
     "科技企业孵化器": "incubator", "机关单位": "government", "政府机关": "government",
     "社会组织": "social_organization", "产业集聚区": "industrial_cluster", "楼宇经济": "building_economy",
     "制造业": "manufacturing", "高等院校": "university", "高校及科研院所": "university",
+    # names this project printed before it used the texts' own words (严重行政处罚, 复评不合格)
+    "重大行政处罚": "serious_admin_penalty", "复核不合格": "failed_evaluation",
 }
 
 
