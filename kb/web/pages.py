@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -113,35 +112,12 @@ def plan_context(options: Options, profile: dict) -> dict:
 
 
 def timeline_picture(data: dict, steps: list[dict]) -> str | None:
-    """The plan's dated steps on a time axis."""
-    dated = [(date.fromisoformat(s["earliest"]), s) for s in steps if s.get("earliest")]
+    """The plan's dated steps on a calendar: the picture the report and the notebook show."""
+    from kb.views.pictures import timeline_png
+    dated = [s for s in steps if s.get("earliest")]
     if not dated:
         return None
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from kb.io.fonts import use_cjk_font
-    use_cjk_font()
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(dated)))
-    start = date.fromisoformat(data["as_of"])
-    ax.axvline(start, color="#888", linestyle=":", linewidth=1)
-    for i, (day, s) in enumerate(dated):
-        ax.plot([start, day], [i, i], color="#9bb", linewidth=2)
-        ax.plot(day, i, "o", color="#2a6")
-        ax.annotate(f"{day.isoformat()}  {s.get('name') or s['program']}", (day, i),
-                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
-    from datetime import timedelta
-    last = max(day for day, _ in dated)
-    ax.set_xlim(start - timedelta(days=30), max(last, start) + timedelta(days=120))
-    ax.set_yticks([])
-    ax.set_ylim(-0.8, len(dated) - 0.2)
-    ax.invert_yaxis()
-    ax.set_title("申请时间线 Application timeline", fontsize=10)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    fig.autofmt_xdate()
-    return _picture(fig)
+    return "data:image/png;base64," + base64.b64encode(timeline_png({**data, "steps": dated})).decode("ascii")
 
 
 def compare_context(options: Options) -> dict:
