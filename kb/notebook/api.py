@@ -325,7 +325,8 @@ class KB:
         """Who a revision flips: every organization screened under both versions
         (vectorized), and the first ``explain`` flips re-checked with the Datalog
         rules (kb.diff.impact), which name the conditions responsible."""
-        from kb.revisions.diff import diff, impact
+        from kb.revisions.diff import diff
+        from kb.revisions.flips import impact
         from kb.profile import profile_from_row
         old_ref = self._ref(old)
         new_ref = self._ref(new, old_ref[0])

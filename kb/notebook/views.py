@@ -206,11 +206,10 @@ class DiffView:
 
     def __init__(self, d):
         self.result = d
-        from kb.revisions.diff import SUBSTANTIVE, TITLES
+        from kb.revisions.changes import SUBSTANTIVE, TITLES
         rows = []
         for c in d.changes:
-            j = c.to_json()
-            old, new = j.get("old") or {}, j.get("new") or {}
+            old, new = c.old or {}, c.new or {}
             rows.append({"kind": TITLES[c.category], "substantive": c.category in SUBSTANTIVE, "subject": c.subject,
                          "summary": c.summary, "old 条款": old.get("label", ""), "new 条款": new.get("label", ""),
                          "old 原文": old.get("quote") or "", "new 原文": new.get("quote") or "",

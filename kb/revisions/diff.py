@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.law.versions import Text, Version
-# SUBSTANTIVE, TITLES and impact are named here for kb/notebook (display.py, api.py)
-from kb.revisions.changes import CATEGORIES, SUBSTANTIVE, TITLES, Change
+from kb.revisions.changes import CATEGORIES, Change
 from kb.revisions.differ import Differ
-from kb.revisions.flips import Impact, impact
-
-__all__ = ["Diff", "diff", "diff_texts", "Change", "Impact", "impact", "CATEGORIES", "SUBSTANTIVE", "TITLES"]
+from kb.revisions.flips import Impact
 
 
 @dataclass
