@@ -102,21 +102,14 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     ev_old, ev_new = Evaluator(old_kb), Evaluator(new_kb)
     reader = Reader(str(source), as_of, new_kb)
     show = sys.stderr.isatty() if progress is None else progress
-    from tqdm import tqdm
+    from kb.io.progress import Progress
     if source.is_dir():
         total, unit = len(profile_files(source)), "files"
     else:
         total, unit = estimated_rows(source), "rows"
-    bar = tqdm(total=total, unit=f" {unit}", desc="diff --population", disable=not show, file=sys.stderr)
-
-    class _Bar:   # kb.screen's chunk readers report (done, rows); tqdm wants increments
-        done = 0
-
-        def update(self, done: int, rows: int) -> None:
-            bar.update(max(done - self.done, 0))
-            self.done = done
-    chunks = directory_chunks(source, chunk_size, as_of, _Bar()) if source.is_dir() else \
-        csv_chunks(source, chunk_size, _Bar())
+    bar = Progress(total, unit, "diff --population", show)
+    chunks = directory_chunks(source, chunk_size, as_of, bar) if source.is_dir() else \
+        csv_chunks(source, chunk_size, bar)
 
     new_tops = {p: new_kb.programs[p].conditions for p in programs}
     old_tops = {p: old_kb.programs[p].conditions for p in programs}

@@ -23,6 +23,7 @@ import numpy as np
 from kb.io.errors import InputError
 from kb.io.inputs import check_regular
 from kb.io.outputs import check_output
+from kb.io.progress import Progress
 from kb.screening.output import output_for
 from kb.screening.reader import Reader
 from kb.screening.results import program_columns
@@ -30,32 +31,6 @@ from kb.screening.sources import csv_chunks, directory_chunks, estimated_rows, p
 from kb.screening.vectorized import Evaluator
 
 DEFAULT_CHUNK = 100_000
-
-
-# -- progress ------------------------------------------------------------------
-
-class Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, total: int, unit: str, stream=None):
-        self.stream = stream or sys.stderr
-        self.total, self.unit = max(total, 1), unit
-        self.rows, self.start, self.shown = 0, time.monotonic(), 0.0
-
-    def update(self, done: int, rows: int) -> None:
-        self.rows += rows
-        now = time.monotonic()
-        if now - self.shown < 0.2 and done < self.total:
-            return
-        self.shown = now
-        frac = min(done / self.total, 1.0)
-        bar = "#" * int(frac * 30)
-        self.stream.write(f"\rscreen [{bar:<30}] {frac:6.1%}  {self.rows:,} organizations  {now - self.start:5.1f}s")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
 
 
 # -- the whole run -------------------------------------------------------------
@@ -107,10 +82,10 @@ def screen(kb, source: str | Path, out: str | Path, programs: list[str] | None =
     reader = Reader(str(source), as_of, kb)
     show = sys.stderr.isatty() if progress is None else progress
     if source.is_dir():
-        bar = Progress(len(profile_files(source)), "files") if show else None
+        bar = Progress(len(profile_files(source)), "files", "screen") if show else None
         chunks = directory_chunks(source, chunk_size, as_of, bar)
     else:
-        bar = Progress(estimated_rows(source), "rows") if show else None
+        bar = Progress(estimated_rows(source), "rows", "screen") if show else None
         chunks = csv_chunks(source, chunk_size, bar)
     summary = Summary(ids, {p: {"qualifies": 0, "fails": 0, "undetermined": 0} for p in ids})
     writer = writer_class(out)

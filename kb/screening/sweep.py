@@ -137,7 +137,7 @@ def variant(kb, program: str, condition: str, value: Fraction):
 def sweep(kb, program: str, condition: str, values: list[str], source: str | Path,
           as_of=None, progress: bool | None = None) -> Sweep:
     from kb.screening.reader import Reader
-    from kb.screening.screen import Progress
+    from kb.io.progress import Progress
     from kb.screening.sources import csv_chunks, directory_chunks, estimated_rows, profile_files
     from kb.screening.vectorized import Evaluator
     node = find_node(kb, program, condition)
@@ -153,10 +153,10 @@ def sweep(kb, program: str, condition: str, values: list[str], source: str | Pat
     reader = Reader(str(source), as_of, kb)
     show = sys.stderr.isatty() if progress is None else progress
     if source.is_dir():
-        bar = Progress(len(profile_files(source)), "files") if show else None
+        bar = Progress(len(profile_files(source)), "files", "sweep") if show else None
         chunks = directory_chunks(source, 5000, as_of, bar)
     else:
-        bar = Progress(estimated_rows(source), "rows") if show else None
+        bar = Progress(estimated_rows(source), "rows", "sweep") if show else None
         chunks = csv_chunks(source, 20000, bar)
     points = [Point(v, dict.fromkeys(STATUSES, 0), {}) for v in points_at]
     base = points_at.index(current)
