@@ -37,3 +37,19 @@ def test_every_picture_and_link_in_the_readme_is_in_the_repository():
     local = [t for t in targets if not t.startswith(("http://", "https://", "../"))]
     assert local
     assert not [t for t in local if not (ROOT / t).exists()]
+
+
+def test_every_python_import_the_docs_show_works():
+    """The import lines a reader copies from the README, the notebooks' README and
+    docs/ (and the knowledge base's docstring) name what kb really exports."""
+    import importlib
+
+    texts = [README] + [(ROOT / p).read_text(encoding="utf-8") for p in ("notebooks/README.md", "kb/reasoning/base.py")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")]
+    lines = {m.group(0) for t in texts for m in re.finditer(r"from (kb[\w.]*) import ([\w, ]+)", t)}
+    assert len(lines) >= 3
+    for line in sorted(lines):
+        module, names = re.match(r"from (kb[\w.]*) import ([\w, ]+)", line).groups()
+        mod = importlib.import_module(module)
+        missing = [n.strip() for n in names.split(",") if n.strip() and not hasattr(mod, n.strip())]
+        assert not missing, f"{line}: {module} has no {missing}"
