@@ -18,8 +18,9 @@ from typing import Any
 
 from kb.law.encoding import exact
 from kb.io.errors import InputError
-from kb.comparison.figures import FIGURE_KEYS, _OPS, _norm, describe, figures, is_function_list
+from kb.comparison.figures import FIGURE_KEYS, _norm, describe, figures, is_function_list
 from kb.law.model import PROGRAMS, Citation, Node
+from kb.law.wording import OP_SYMBOL
 from kb.io.yamlio import read_yaml
 
 OWN = "own"            # stands for "the program's own title" in bans and reapplication
@@ -206,7 +207,7 @@ class _Loader:
         if unknown:
             self.fail(where, f"unknown keys {sorted(unknown)}; a figure has {', '.join(FIGURE_KEYS)}")
         fig = {k: raw[k] for k in FIGURE_KEYS if k in raw}
-        if fig["op"] in _OPS or fig["op"] == "at_least":
+        if fig["op"] in OP_SYMBOL or fig["op"] == "at_least":
             fig["value"] = exact(fig.get("value"), self.source, f"{where}.value")
         return fig
 

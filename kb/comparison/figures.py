@@ -7,7 +7,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from kb.law.model import OP_SYMBOL, Node
+from kb.law.model import Node
+from kb.law.wording import OP_SYMBOL, at_least, bound, listed, within_years
 
 FIGURE_KEYS = ("measure", "op", "value", "unit", "window", "kinds", "subjects", "programs",
                "reasons", "of")
@@ -85,48 +86,33 @@ def _norm(fig: dict[str, Any]) -> tuple:
 
 
 # -- words ----------------------------------------------------------------------
-_UNIT_WORDS = {"share": "", "m2": " m²"}
-
-
-def fmt_value(value: Any, unit: str | None = None) -> str:
-    from kb.reasoning.check import fmt
-    if unit == "share" and isinstance(value, (int, Fraction)) and not isinstance(value, bool):
-        pct = Fraction(value) * 100
-        return f"{fmt(pct if pct.denominator != 1 else pct.numerator)}%"
-    text = fmt(value)
-    return text + (_UNIT_WORDS.get(unit, f" {unit}") if unit else "")
-
-
-_OPS = OP_SYMBOL
-
-
 def describe(fig: dict[str, Any], with_measure: bool = False) -> str:
     """A figure in a few words: ``≥ 90%``, ``none within 3 years: …``."""
     op, m = fig["op"], fig["measure"]
     prefix = f"{m} " if with_measure else ""
-    if op in _OPS:
-        return f"{prefix}{_OPS[op]} {fmt_value(fig['value'], fig.get('unit'))}"
+    if op in OP_SYMBOL:
+        return f"{prefix}{bound(op, fig['value'], fig.get('unit'))}"
     if op == "in":
         vals = fig["value"]
-        return f"{prefix}= {vals[0]}" if len(vals) == 1 else f"{prefix}one of {', '.join(vals)}"
+        return f"{prefix}= {vals[0]}" if len(vals) == 1 else f"{prefix}one of {listed(vals)}"
     if op == "=":
         return f"{prefix}= {str(fig['value']).lower()}" if isinstance(fig["value"], bool) else f"attested {fig['value']}"
     if op == "open":
         return f"{prefix}any (open list)"
     if op == "includes":
-        return f"{prefix}includes one of {', '.join(fig['value'])}"
+        return f"{prefix}includes one of {listed(fig['value'])}"
     if op == "none" and m == "credit_events":
-        w = f"within {fig['window']} years" if fig.get("window") else "ever"
-        return f"no {', '.join(fig['kinds'])} of {' or '.join(fig['subjects'])} {w}"
+        w = within_years(fig["window"]) if fig.get("window") else "ever"
+        return f"no {listed(fig['kinds'])} of {' or '.join(fig['subjects'])} {w}"
     if op == "none" and m == "revocations":
-        title = "its own title" if fig.get("own") else ", ".join(fig["programs"])
-        years = "1 year" if fig["window"] == 1 else f"{fig['window']} years"
-        return f"no revocation of {title} for {', '.join(fig['reasons'])} within {years}"
+        title = "its own title" if fig.get("own") else listed(fig["programs"])
+        years = "within 1 year" if fig["window"] == 1 else within_years(fig["window"])
+        return f"no revocation of {title} for {listed(fig['reasons'])} {years}"
     if op == "not_running":
-        title = "its own title" if fig.get("own") else ", ".join(fig["programs"])
+        title = "its own title" if fig.get("own") else listed(fig["programs"])
         return f"holds no running {title} that expires after this year"
     if op == "increasing":
         return f"{prefix}growing each year over the last {fig['window']} years"
     if op == "at_least":
-        return f"at least {fig['value']} of {len(fig['of'])}: {', '.join(fig['of'])}"
+        return f"{at_least(fig['value'], len(fig['of']))}: {listed(fig['of'])}"
     return f"{prefix}{op} {fig.get('value')}"

@@ -2,7 +2,7 @@
 canonical measure against each program, the figure the text requires there in
 Chinese terms, cited, with how strict it is for the picture
 (kb/comparison/picture.py). Figures are read from the condition trees
-(kb/comparison/figures.py); their numbers are worded by its ``fmt_value``.
+(kb/comparison/figures.py); their numbers are worded by kb/law/wording.py.
 """
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from kb.comparison.figures import describe, figures, fmt_value, is_function_list, leaf_figure
+from kb.comparison.figures import describe, figures, is_function_list, leaf_figure
 from kb.comparison.sides import marks
 from kb.law.fields import CREDIT_KINDS, ENUM_ZH, REVOCATION_REASONS
-from kb.law.model import CITY_ZH, LEAF_KINDS, OP_SYMBOL, SHORT, Node
+from kb.law.model import CITY_ZH, LEAF_KINDS, SHORT, Node
+from kb.law.wording import OP_SYMBOL, listed, quantity
 
 # the Chinese names of credit kinds and revocation reasons are the profile's (the texts' words)
 KIND_ZH = {k: ENUM_ZH[k] for k in CREDIT_KINDS}
@@ -60,14 +61,14 @@ def cell_words(fig: dict[str, Any], validity: int | None = None) -> tuple[str, s
     op, unit = fig["op"], fig.get("unit")
     if op in (">=", ">", "<=", "<"):
         v = fig["value"]
-        shown = fmt_value(v, unit)
+        shown = quantity(v, unit)
         sym = OP_SYMBOL[op]
         short = shown.replace(" ", "")
         if unit == "m2" and v >= 10000:
-            short = f"{fmt_value(Fraction(v) / 10000)}万m²"
+            short = f"{quantity(Fraction(v) / 10000)}万m²"
         return f"{sym} {shown}", f"{sym}{short}", float(v) if op in (">=", ">") else None
     if op == "in":
-        names = "、".join(CITY_ZH.get(v, v) for v in fig["value"])
+        names = listed((CITY_ZH.get(v, v) for v in fig["value"]), "zh")
         return names, names, None
     if op == "=" and fig["measure"].endswith(".offered"):
         return "提供即计入", "提供", None
@@ -78,14 +79,14 @@ def cell_words(fig: dict[str, Any], validity: int | None = None) -> tuple[str, s
     if op in ("open", "includes"):
         return ("不限类型" if op == "open" else "限于所列类型"), "类型", None
     if op == "none" and fig["measure"] == "credit_events":
-        kinds = "任何不良记录" if len(fig["kinds"]) == len(KIND_ZH) else "、".join(KIND_ZH[k] for k in fig["kinds"])
+        kinds = "任何不良记录" if len(fig["kinds"]) == len(KIND_ZH) else listed((KIND_ZH[k] for k in fig["kinds"]), "zh")
         who = "单位及法人代表" if len(fig["subjects"]) == 2 else "法人代表" if fig["subjects"] == ["legal_representative"] else "单位"
         w = fig.get("window")
         when = "不限期" if w is None else f"{w}年内"
         return f"{when}无{kinds}（{who}）", when, float("inf") if w is None else float(w)
     if op == "none" and fig["measure"] == "revocations":
-        reasons = "、".join(REASON_ZH[r] for r in fig["reasons"])
-        title = "本称号" if fig.get("own") else "、".join(fig["programs"])
+        reasons = listed((REASON_ZH[r] for r in fig["reasons"]), "zh")
+        title = "本称号" if fig.get("own") else listed(fig["programs"], "zh")
         return f"{title}因{reasons}被撤销后{fig['window']}年内不得申请", f"{fig['window']}年", float(fig["window"])
     if op == "not_running":
         if validity:

@@ -30,6 +30,7 @@ from kb.io.errors import InputError
 from kb.law.hedges import hedges, unhedged
 from kb.law.rawtree import Disagreement, descendants, quote_of, walk
 from kb.law.numerals import figures, in_unit
+from kb.law.wording import fmt, percent
 
 # kinds whose node decides membership of a list, so 等 can leave something out
 MEMBERSHIP = {"k_of_n", "any", "switch", "applicant_type", "locality", "function", "ban", "lookback"}
@@ -65,10 +66,9 @@ def encoded_figure(node: dict) -> tuple[Fraction, str, str | None] | None:
 
 
 def _show(value: Fraction, unit: str) -> str:
-    shown = str(value) if value.denominator == 1 else str(float(value))
     if unit == "share":
-        return f"{shown} (= {float(value * 100):g}%)"
-    return f"{shown} {unit}"
+        return f"{fmt(value)} (= {percent(value)})"
+    return f"{fmt(value)} {unit}"
 
 
 def _figure(node, nid, at, chain, articles: dict[int, dict]) -> list[Disagreement]:

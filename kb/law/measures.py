@@ -13,6 +13,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from kb.law.wording import measure_words
+
 KINDS = ("field", "years_since", "share", "share_within")
 
 
@@ -32,13 +34,7 @@ class Measure:
         return self.args
 
     def describe(self) -> str:
-        if self.kind == "years_since":
-            return f"full years since {self.args[0]}"
-        if self.kind == "share":
-            return f"{self.args[0]} / {self.args[1]}"
-        if self.kind == "share_within":
-            return f"share of {self.args[0]} among {self.args[1]}"
-        return self.args[0]
+        return measure_words(self.kind, self.args)
 
 
 def add_years(day: date, years: int) -> date:

@@ -65,10 +65,6 @@ COMPOSITE_KINDS = {"all", "any", "k_of_n", "function", "when"}
 ARTICLE_CLASSES = {"eligibility", "procedure", "obligation", "revocation", "benefit",
                    "definition", "general"}
 STRENGTHS = {"mandatory", "general", "relaxable"}
-# A threshold's comparison as encoded, as people read it, and what a figure
-# failing it does (≥ 90% fails with < 90%).
-OP_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-NEGATED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,10 @@ from typing import Any
 from kb.lint.coverage import _label, switches_of, units
 from kb.law.agreement import is_open
 from kb.law.rawtree import walk
+from kb.law.wording import MEASURE_PHRASE, OP_WORDS as OPS, UNIT_NAMES as UNITS, listed, percent, set_of, within_years
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"   # kb/templates
 
-OPS = {">=": ("不少于", "at least"), ">": ("超过", "more than"),
-       "<=": ("不超过", "at most"), "<": ("少于", "less than")}
-UNITS = {"家": ("家", "firms"), "家次": ("家次", "firm-visits"), "人": ("人", "persons"),
-         "人次": ("人次", "person-times"), "次": ("次", "times"), "m2": ("平方米", "m²"),
-         "年": ("年", "years"), "万元": ("万元", "× 10,000 yuan"), "share": ("", "")}
 STRENGTH = {"mandatory": ("必须", "mandatory"), "general": ("一般应（原则上）", "general rule (一般应 / 原则上)"),
             "relaxable": ("可适度放宽", "may be relaxed (可适度放宽)")}
 STATUS = {"encoded": ("已编码", "encoded"), "partly": ("部分编码", "partly encoded"),
@@ -55,7 +51,7 @@ def _field(name: str, function: str | None) -> tuple[str, str, str]:
 def _enum(values) -> tuple[str, str]:
     from kb.law.fields import ENUM_ZH
     values = list(values or [])
-    return "、".join(ENUM_ZH.get(v, v) for v in values), ", ".join(values)
+    return listed((ENUM_ZH.get(v, v) for v in values), "zh"), listed(values)
 
 
 def _figure(value: Any, unit: str | None) -> tuple[str, str]:
@@ -63,8 +59,7 @@ def _figure(value: Any, unit: str | None) -> tuple[str, str]:
     text = str(value).strip()
     if unit == "share":
         try:
-            pct = Fraction(text[:-1]) if text.endswith("%") else Fraction(text) * 100
-            shown = f"{float(pct):g}%"
+            shown = percent(Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text))
         except (ValueError, ZeroDivisionError):
             shown = text
         return shown, shown
@@ -75,7 +70,7 @@ def _figure(value: Any, unit: str | None) -> tuple[str, str]:
 def _window(years) -> tuple[str, str]:
     if years is None:
         return "不限期限（任何时候）", "no time limit (ever)"
-    return f"评价日前 {years} 年内", f"within {years} years before as_of"
+    return f"评价日前 {years} 年内", f"{within_years(years)} before as_of"
 
 
 def _function_names(node: dict, functions: dict[str, str]) -> tuple[str, str]:
@@ -100,7 +95,7 @@ def describe(node: dict, function: str | None, functions: dict[str, str]) -> tup
         fig_zh, fig_en = _figure(node.get("value"), "年" if "years_since" in node else node.get("unit"))
         if "years_since" in node:
             name, zh, en = _field(node["years_since"], function)
-            what_zh, what_en = f"自{zh}起算的整年数", f"full years since {en}"
+            what_zh, what_en = f"自{zh}起算的整年数", MEASURE_PHRASE["years_since"].format(en)
         elif "share" in node:
             of, inn = (_field(node["share"][k], function) for k in ("of", "in"))
             name = f"{of[0]} / {inn[0]}"
@@ -108,7 +103,7 @@ def describe(node: dict, function: str | None, functions: dict[str, str]) -> tup
         elif "share_within" in node:
             of, among, within = (_field(node["share_within"][k], function) for k in ("of", "among", "within"))
             name = f"{of[0]} / {among[0]} (≤ {within[0]})"
-            what_zh, what_en = f"{of[1]}在{among[1]}中的比例", f"share of {of[2]} among {among[2]}"
+            what_zh, what_en = f"{of[1]}在{among[1]}中的比例", MEASURE_PHRASE["share_within"].format(of[2], among[2])
         else:
             name, what_zh, what_en = _field(node.get("field", "?"), function)
         details += [("字段 field", name), ("比较 comparison", f"{op_zh} {node.get('op')}"),
@@ -123,7 +118,7 @@ def describe(node: dict, function: str | None, functions: dict[str, str]) -> tup
         name, zh, en = _field(node.get("field") or ("registered_city" if kind == "locality" else "kinds"), function)
         vz, ve = _enum(node.get("values"))
         open_ = bool(node.get("open"))
-        details += [("字段 field", f"{name} ∈ {{{ve}}}"),
+        details += [("字段 field", f"{name} ∈ {set_of(node.get('values') or [])}"),
                     ("列举 list", "开放（等 / 包括但不限于）open: never fails on an unnamed value" if open_
                      else "封闭 closed: only the values named")]
         return f"{zh}为：{vz}" + ("等" if open_ else ""), f"{en}: {ve}" + (" or the like" if open_ else ""), details

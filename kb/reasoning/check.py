@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from kb.law.measures import add_years, bounds, shift_years
 from kb.law.model import Citation, Node, Program
+from kb.law.wording import fmt, listed, short_name, unit_suffix, within_years
 
 MET, FAILED, UNKNOWN = "met", "failed", "unknown"
-
-
-def fmt(value: Any) -> str:
-    """Exact numbers for people: 9/10 → 0.9, 2/3 → 2/3 (≈0.6667)."""
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        d = value.denominator
-        for k in range(1, 9):
-            if (10 ** k) % d == 0:
-                return f"{float(value):.{k}f}"
-        return f"{value.numerator}/{value.denominator} (≈{float(value):.4f})"
-    return str(value)
 
 
 @dataclass
@@ -128,8 +115,7 @@ class Reading:
 
     def threshold_why(self, node: Node, status: str) -> str:
         m, op, t = node.params["measure"], node.params["op"], node.params["value"]
-        unit = node.params.get("unit")
-        unit = f" {unit}" if unit and unit != "share" else ""
+        unit = unit_suffix(node.params.get("unit"), encoded=True)
         values = self.profile.values
         hi: list = []
         if m.kind == "field":
@@ -182,10 +168,10 @@ class Reading:
             got = v.get(f)
             if got is None:
                 return f"{f} unknown" + ("; the list is open (包括但不限于/等)" if p["open"] else "")
-            shown = ", ".join(got) if isinstance(got, (list, tuple)) else got
+            shown = listed(got) if isinstance(got, (list, tuple)) else got
             if status == MET and p["open"] and not set(got if isinstance(got, (list, tuple)) else [got]) & set(p["values"]):
                 return f"{f} = {shown}: not a listed type, but the list is open"
-            return f"{f} = {shown}" + ("" if status == MET else f", expected one of {', '.join(p['values'])}")
+            return f"{f} = {shown}" + ("" if status == MET else f", expected one of {listed(p['values'])}")
         if k == "qualitative":
             att = self.profile.attest.get(p["attest"])
             if att is None:
@@ -193,20 +179,20 @@ class Reading:
             return f"attested {str(att).lower()} ({p['attest']})"
         if k == "lookback":
             hits = sorted((kind, subj, date.fromordinal(d)) for c, kind, subj, d in self.c["credit"] if c == node.id)
-            window = f"within {p['years']} years before {self.profile.as_of}" if p["years"] else "no time limit"
+            window = f"{within_years(p['years'])} before {self.profile.as_of}" if p["years"] else "no time limit"
             if hits:
                 return "; ".join(f"{kind} ({subj}) on {d}" for kind, subj, d in hits) + f" ({window})"
             earlier = sorted(ev.date for ev in self.profile.credit_events
                              if ev.kind in p["kinds"] and ev.subject in p["subjects"])
             if earlier and p["years"] and status == MET:   # say why a record on file does not count
                 opens = shift_years(self.profile.as_of, p["years"])
-                return f"last {', '.join(p['kinds'])} on {earlier[-1]}, before the window opened on {opens} ({window})"
-            return f"no {', '.join(p['kinds'])} recorded ({window})"
+                return f"last {listed(p['kinds'])} on {earlier[-1]}, before the window opened on {opens} ({window})"
+            return f"no {listed(p['kinds'])} recorded ({window})"
         if k == "ban":
             hits = sorted((prog, r, date.fromordinal(d)) for c, prog, r, d in self.c["ban"] if c == node.id)
             if hits:
                 return "; ".join(f"{prog} revoked on {d} for {r}, barred for {p['years']} years" for prog, r, d in hits)
-            return f"no revocation within {p['years']} years"
+            return f"no revocation {within_years(p['years'])}"
         if k == "reapplication":
             hits = [(prog, e) for c, prog, e in self.c["blocked"] if c == node.id]
             if hits:
@@ -216,12 +202,12 @@ class Reading:
             series = v.get(p["field"], {})
             years = [self.profile.as_of.year - i for i in range(p["pairs"] + 1)][1:] + [self.profile.as_of.year - p["pairs"] - 1]
             years = sorted(set(years))
-            shown = ", ".join(f"{y}: {fmt(series[y])}" if y in series else f"{y}: ?" for y in years)
+            shown = listed(f"{y}: {fmt(series[y])}" if y in series else f"{y}: ?" for y in years)
             return f"needs strict growth over {years[0]}–{years[-1]} ({shown})"
         if k == "k_of_n":
             met = [c for c in kids if c.status == MET]
             unk = [c for c in kids if c.status == UNKNOWN]
-            names = lambda xs: ", ".join(_short(c.node) for c in xs) or "none"
+            names = lambda xs: listed(short_name(c.node) for c in xs) or "none"
             return (f"{len(met)} of {len(kids)} met, {p['k']} required (met: {names(met)}"
                     + (f"; undetermined: {names(unk)}" if unk else "") + ")")
         if k == "any":
@@ -277,10 +263,6 @@ class Reading:
                 if f not in out:
                     out.append(f)
         return out
-
-
-def _short(node: Node) -> str:
-    return node.params.get("function") or node.id.rsplit("/", 1)[-1]
 
 
 def evidence_nodes(reading: Reading, node: Node) -> list[Node]:

@@ -16,10 +16,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from kb.reasoning.check import FAILED, MET, UNKNOWN, ExplainNode, Reading, fmt
+from kb.reasoning.check import FAILED, MET, UNKNOWN, ExplainNode, Reading
 from kb.law.fields import ENUM_ZH, FIELDS, doc_of
 from kb.law.measures import add_years, bounds, full_years
-from kb.law.model import CITY_ZH, NEGATED_OP, OP_SYMBOL, PROGRAMS, Node
+from kb.law.model import CITY_ZH, PROGRAMS, Node
+from kb.law.wording import failing_symbol, fmt, listed, quantity, rounded_percent as pct, short_name, symbol
 
 W = {
     "en": {"as_of": "as of", "texts": "Texts applied", "legend": "Legend",
@@ -109,23 +110,9 @@ def is_share(node: Node) -> bool:
         or node.params.get("unit") in ("share", "%")
 
 
-def pct(x: Fraction, direction: str = "down") -> str:
-    """A share as a percent; rounded away from the threshold side so a failing
-    0.8999 never shows as 90%."""
-    p = Fraction(x) * 100
-    if p.denominator == 1:
-        return f"{p.numerator}%"
-    r = (math.floor if direction == "down" else math.ceil)(p * 10) / 10
-    return f"{r:g}%"
-
-
-def unit_of(node: Node) -> str:
-    u = node.params.get("unit") or ""
-    return {"m2": "m²", "share": ""}.get(u, u)
-
-
-def amount(x, unit: str) -> str:
-    return f"{fmt(Fraction(x))} {unit}".rstrip()
+def amount(x, node: Node) -> str:
+    """A figure of a threshold that is not a share, with the node's unit (8000 m²)."""
+    return quantity(Fraction(x), node.params.get("unit"))
 
 
 def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
@@ -134,9 +121,8 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
     w = W[lang]
     p, v = node.params, r.profile.values
     m, op, t = p["measure"], p["op"], Fraction(p["value"])
-    unit = unit_of(node)
     below = op in (">=", ">")
-    cmp = OP_SYMBOL[NEGATED_OP[op]] if op in NEGATED_OP else "≠"   # how the figure fails the text
+    cmp = failing_symbol(op)   # how the figure fails the text
     if m.kind == "years_since":
         since = v.get(m.args[0])
         if since is None:
@@ -173,10 +159,10 @@ def threshold_words(node: Node, r: Reading, lang: str) -> str | None:
     gap = t - x if below else x - t
     if op == ">" or op == "<":
         gap += 1 if FIELDS.get(m.name) == "int>=0" else 0
-    shown = f"{amount(x, unit)} {cmp} {amount(t, unit)}"
+    shown = f"{amount(x, node)} {cmp} {amount(t, node)}"
     if gap <= 0:
         return shown
-    return shown + "; " + (w["more"] if below else w["less"]).format(gap=amount(gap, unit))
+    return shown + "; " + (w["more"] if below else w["less"]).format(gap=amount(gap, node))
 
 
 def failure_words(ex: ExplainNode, r: Reading, lang: str, depth: int = 0) -> str:
@@ -195,7 +181,7 @@ def failure_words(ex: ExplainNode, r: Reading, lang: str, depth: int = 0) -> str
         got = v.get(p["field"])
         if got is not None:
             show = (lambda c: CITY_ZH.get(c, c)) if lang == "zh" else (lambda c: c)
-            return w["registered"].format(got=show(got), want="、".join(show(c) for c in p["values"]))
+            return w["registered"].format(got=show(got), want=listed((show(c) for c in p["values"]), "zh"))
     if n.kind in ("lookback", "ban") and lang == "zh":
         return record_words(ex, r) or ex.why
     if n.kind == "qualitative" and r.profile.attest.get(p["attest"]) is False:
@@ -244,8 +230,8 @@ def requirement(node: Node, lang: str) -> str | None:
         return None
     name, t = node.params["measure"].name, Fraction(node.params["value"])
     what = meaning_zh(name) if lang == "zh" else name.rsplit(".", 1)[-1]
-    shown = pct(t) if is_share(node) else amount(t, unit_of(node))
-    return f"{what} {node.params['op'].replace('>=', '≥').replace('<=', '≤')} {shown}"
+    shown = pct(t) if is_share(node) else amount(t, node)
+    return f"{what} {symbol(node.params['op'])} {shown}"
 
 
 def _with_quote(ex: ExplainNode, words: str) -> str:
@@ -271,19 +257,14 @@ def k_of_n_words(ex: ExplainNode, r: Reading, lang: str) -> str:
     open_ = sorted((c for c in ex.children if c.status != MET), key=distance)
     head = w["met_k"].format(met=len(met), n=len(ex.children), k=k)
     if met:
-        head += f" ({', '.join(_name(c) for c in met)})"
+        head += f" ({listed(short_name(c.node, label=True) for c in met)})"
     nearest = open_[:max(k - len(met), 1) + 1]
     if not nearest:
         return head
-    parts = [f"{_name(c)}: " + (failure_words(c, r, lang, 1).split(": ", 1)[-1] if c.status == FAILED
+    parts = [f"{short_name(c.node, label=True)}: " + (failure_words(c, r, lang, 1).split(": ", 1)[-1] if c.status == FAILED
                                  else f"{w['missing']} {', '.join(r.missing(c.node)) or '?'}")
              for c in nearest]
     return f"{head}; {w['nearest']}: " + " | ".join(parts)
-
-
-def _name(ex: ExplainNode) -> str:
-    p = ex.node.params
-    return p.get("label") or p.get("function") or ex.node.id.rsplit("/", 1)[-1]
 
 
 def holding(ex: ExplainNode, r: Reading, lang: str) -> str | None:

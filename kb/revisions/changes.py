@@ -1,7 +1,7 @@
 """A change of a semantic diff, and the words and figures that show a condition.
 
 A ``Change`` keeps each side as JSON-ready values (``side``: the id, the
-citation, the quote, the rule in one line and its figures) so the Markdown,
+citation, the quote, the rule in one line (kb/law/wording.py) and its figures) so the Markdown,
 the redline and ``--json`` all read the same record.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kb.law.model import OP_SYMBOL as OPS, Citation, Document, Node
-from kb.reasoning.check import fmt
+from kb.law.model import Citation, Document, Node
+from kb.law.wording import describe, fmt
 
 SUBSTANTIVE = ("added", "removed", "tightened", "loosened", "changed", "strength_changed",
                "exception_added", "exception_removed", "exception_changed")
@@ -55,45 +55,7 @@ class Change:
                 "reach": self.reach, "old": self.old, "new": self.new}
 
 
-# -- describing a node --------------------------------------------------------
-
-def unit_text(node: Node) -> str:
-    unit = node.params.get("unit")
-    return f" {unit}" if unit and unit != "share" else ""
-
-
-def describe(node: Node) -> str:
-    """The rule a node states, in one line (for people; JSON keeps the figures)."""
-    k, p = node.kind, node.params
-    if k == "threshold":
-        return f"{p['measure'].describe()} {OPS[p['op']]} {fmt(p['value'])}{unit_text(node)}"
-    if k == "boolean":
-        return f"{p['field']} = {str(p['expect']).lower()}"
-    if k in ("locality", "applicant_type"):
-        return f"{p['field']} ∈ {{{', '.join(p['values'])}}}" + (" or any other (open list)" if p["open"] else "")
-    if k == "qualitative":
-        return f"qualitative, attested as {p['attest']}"
-    if k == "lookback":
-        window = f"within {p['years']} years" if p["years"] else "at any time"
-        return f"no {', '.join(p['kinds'])} of {', '.join(p['subjects'])} {window}"
-    if k == "ban":
-        return f"no revocation of {', '.join(p['programs'])} for {', '.join(p['reasons'])} within {p['years']} years"
-    if k == "reapplication":
-        return f"no running designation of {', '.join(p['programs'])} expiring after this year"
-    if k == "growth":
-        return f"{p['field']} growing over {p['years']} years ({p['pairs']} increases)"
-    if k == "k_of_n":
-        return f"at least {p['k']} of {len(node.children)}"
-    if k == "function":
-        return f"offers {p['function']} ({p.get('label') or p['function']})"
-    if k == "all":
-        return f"all of {len(node.children)}"
-    if k == "any":
-        return f"any of {len(node.children)}"
-    if k == "when":
-        return "if … then …"
-    return k
-
+# -- a node's figures and its side of a change -----------------------------------
 
 def figures(node: Node) -> dict[str, Any]:
     """The node's threshold, window, count or list, as JSON values (exact

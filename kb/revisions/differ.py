@@ -12,12 +12,17 @@ that is not in it is *unknown* there, never added or removed.
 """
 from __future__ import annotations
 
-from kb.law.model import OP_SYMBOL as OPS, Document, Node
+from kb.law.model import Document, Node
 from kb.law.versions import Text
-from kb.reasoning.check import fmt
-from kb.revisions.changes import (CATEGORIES, STRENGTH_RANK, Change, article_citation, article_side, describe,
-                                  side, unit_text)
+from kb.law.wording import bound, describe
+from kb.revisions.changes import CATEGORIES, STRENGTH_RANK, Change, article_citation, article_side, side
 from kb.revisions.matching import LABEL_RE, edit_words, pair_articles, partial_articles, text_edits, top_nodes
+
+
+def _bound(node: Node) -> str:
+    """A threshold's requirement as the rule line words it (≥ 0.9, 8000 m2)."""
+    p = node.params
+    return bound(p["op"], p["value"], p.get("unit"), encoded=True)
 
 
 # -- directions -----------------------------------------------------------------
@@ -219,8 +224,7 @@ class Differ:
             d = _num_dir(key(po), key(pn), "tightened")
             dirs.append(d)
             verb = "raised" if pn["value"] > po["value"] else "lowered" if pn["value"] < po["value"] else "made strict" if pn["op"] in (">", "<") else "made inclusive"
-            words.append(f"threshold {verb}: {OPS[po['op']]} {fmt(po['value'])}{unit_text(old)} → "
-                         f"{OPS[pn['op']]} {fmt(pn['value'])}{unit_text(new)}")
+            words.append(f"threshold {verb}: {_bound(old)} → {_bound(new)}")
         if mo != mn:
             if (mn.name, mo.name) in self.le:       # the new figure never exceeds the old one
                 d, how = ("tightened" if lower_o else "loosened"), "narrowed"
@@ -233,7 +237,7 @@ class Differ:
             dirs.append(d)
             words.append(f"measure {how}: {mo.describe()} → {mn.describe()} ({why})")
             if (po["value"], po["op"]) == (pn["value"], pn["op"]):
-                words.append(f"{OPS[po['op']]} {fmt(po['value'])}{unit_text(old)} unchanged")
+                words.append(f"{_bound(old)} unchanged")
         return _combine(dirs), "; ".join(words)
 
     def moved(self, old: Node, new: Node, old_parent: Node | None, new_parent: Node | None) -> None:

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from kb.law.model import NEGATED_OP, Node
+from kb.law.model import Node
+from kb.law.wording import NEGATED_OP
 from kb.screening.columns import Records, Table, compare, years_before
 
 
