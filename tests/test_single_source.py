@@ -168,14 +168,81 @@ def test_catalogue_reads_the_measures_axioms_and_does_not_restate_them():
     assert measures <= loaded and own <= loaded
 
 
+WORDING = ROOT / "kb" / "law" / "wording.py"
+
+
 def test_comparison_symbols_stated_once():
-    """The ≥/≤ table and the failing comparison live in kb/law/model.py (OP_SYMBOL, NEGATED_OP)."""
+    """The ≥/≤ table and the failing comparison live in kb/law/wording.py (OP_SYMBOL, NEGATED_OP)."""
     found = []
     for path in sorted((ROOT / "kb").rglob("*.py")):
-        if path == LOADER:
+        if path == WORDING:
             continue
         text = path.read_text(encoding="utf-8").replace(" ", "")
         for needle in ('">=":"≥"', '"<=":"≤"', '">=":"<",">":"<="', '">=":"<",">":"≤"'):
             if needle in text:
                 found.append(f"{path.relative_to(ROOT)}: {needle}")
     assert not found, found
+
+
+def _wording_copies(source: str) -> list[str]:
+    """Each formatter of a kind kb/law/wording.py holds, restated in ``source``:
+    a function named like one of its number, percent or unit formatters; an
+    f-string that appends % to a figure (a percent formatter) or shows a figure
+    as approximately (≈) another (a fraction formatter: fractions written as
+    data, n/d for a solver or a CSV cell, are not wording); a table keyed by
+    comparison operators whose values are words or symbols (an evaluator's table
+    of functions is not wording)."""
+    names = {"fmt", "pct", "percent", "rounded_percent", "fmt_value", "unit_text", "unit_of",
+             "unit_suffix", "quantity", "describe_node", "failing_symbol"}
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+            out.append(f"line {node.lineno}: def {node.name}")
+        elif isinstance(node, ast.JoinedStr):
+            parts = node.values
+            last = parts[-1] if parts else None
+            if (isinstance(last, ast.Constant) and str(last.value).startswith("%")
+                    and len(parts) > 1 and isinstance(parts[-2], ast.FormattedValue)):
+                out.append(f"line {node.lineno}: f-string ending in a figure and %")
+            if any(isinstance(a, ast.Constant) and "≈" in str(a.value) for a in parts) \
+                    and any(isinstance(a, ast.FormattedValue) for a in parts):
+                out.append(f"line {node.lineno}: f-string approximating a fraction")
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            words = all(isinstance(v, ast.Constant) and isinstance(v.value, str)
+                        or isinstance(v, ast.Tuple) and all(isinstance(e, ast.Constant) for e in v.elts)
+                        for v in node.values)
+            if {">=", "<="} <= keys and words:
+                out.append(f"line {node.lineno}: a table of comparison operators")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace"
+              and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in (">=", "<=")):
+            out.append(f"line {node.lineno}: an operator symbol by replace()")
+    return out
+
+
+def test_wording_primitives_stated_once():
+    """Numbers, percents, units and comparators of a condition are worded by
+    kb/law/wording.py alone (issue 11: one wording module for conditions): no
+    other module holds a second formatter of the same kind."""
+    found = [f"{path.relative_to(ROOT)}: {hit}"
+             for path in sorted((ROOT / "kb").rglob("*.py")) if path != WORDING
+             for hit in _wording_copies(path.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_the_wording_scanner_finds_each_kind_of_copy():
+    """The scanner above can fail: each kind of copy it looks for is found."""
+    copies = {
+        "def pct(x):\n    return x\n": "def pct",
+        "s = f\"{float(p):g}%\"\n": "ending in a figure and %",
+        "s = f\"{v.numerator}/{v.denominator} (≈{float(v):.4f})\"\n": "approximating a fraction",
+        "OPS = {'>=': ('不少于', 'at least'), '<=': ('不超过', 'at most')}\n": "comparison operators",
+        "s = op.replace('>=', '≥')\n": "by replace()",
+    }
+    for source, kind in copies.items():
+        hits = _wording_copies(source)
+        assert len(hits) == 1 and kind in hits[0], (source, hits)
+    import operator
+    assert not _wording_copies("OPS = {'>=': operator.ge, '<=': operator.le}\nlabel = 'qualify %'\n"
+                               "cell = f\"{v.numerator}/{v.denominator}\"\n")
+    assert operator   # the evaluator's table above is code, not wording
