@@ -214,20 +214,39 @@ def _wording_copies(source: str) -> list[str]:
                         for v in node.values)
             if {">=", "<="} <= keys and words:
                 out.append(f"line {node.lineno}: a table of comparison operators")
+        elif (isinstance(node, ast.IfExp) and ast.JoinedStr in (type(node.body), type(node.orelse))
+              and any(isinstance(c, ast.Constant) and c.value == "share" for c in ast.walk(node.test))):
+            out.append(f"line {node.lineno}: a unit suffix by hand (wording.unit_suffix)")
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace"
               and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in (">=", "<=")):
             out.append(f"line {node.lineno}: an operator symbol by replace()")
     return out
 
 
+# Copies known and not yet replaced, in modules being rewritten by someone else
+# at the time (the planner's typed records): a ratchet, not an exemption. A new
+# copy anywhere fails; so does a listed one that is gone (then drop it here).
+PENDING = {"kb/planning/words.py": ["a unit suffix by hand"],
+           "kb/planning/readback.py": ["a unit suffix by hand"]}
+
+
 def test_wording_primitives_stated_once():
     """Numbers, percents, units and comparators of a condition are worded by
     kb/law/wording.py alone (issue 11: one wording module for conditions): no
     other module holds a second formatter of the same kind."""
-    found = [f"{path.relative_to(ROOT)}: {hit}"
-             for path in sorted((ROOT / "kb").rglob("*.py")) if path != WORDING
-             for hit in _wording_copies(path.read_text(encoding="utf-8"))]
+    found, pending = [], {}
+    for path in sorted((ROOT / "kb").rglob("*.py")):
+        if path == WORDING:
+            continue
+        name = str(path.relative_to(ROOT))
+        for hit in _wording_copies(path.read_text(encoding="utf-8")):
+            kinds = [k for k in PENDING.get(name, []) if k in hit]
+            if kinds:
+                pending.setdefault(name, set()).update(kinds)
+            else:
+                found.append(f"{name}: {hit}")
     assert not found, found
+    assert pending == {k: set(v) for k, v in PENDING.items()}, f"fixed? drop from PENDING: {PENDING}"
 
 
 def test_the_wording_scanner_finds_each_kind_of_copy():
@@ -238,6 +257,8 @@ def test_the_wording_scanner_finds_each_kind_of_copy():
         "s = f\"{v.numerator}/{v.denominator} (≈{float(v):.4f})\"\n": "approximating a fraction",
         "OPS = {'>=': ('不少于', 'at least'), '<=': ('不超过', 'at most')}\n": "comparison operators",
         "s = op.replace('>=', '≥')\n": "by replace()",
+        "u = f\" {unit}\" if unit and unit != 'share' else ''\n": "unit suffix by hand",
+        "u = '' if not unit or unit == 'share' else f\" {unit}\"\n": "unit suffix by hand",
     }
     for source, kind in copies.items():
         hits = _wording_copies(source)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.io.errors import InputError
+from kb.law.wording import unit_suffix
 
 STATUSES = ("qualifies", "fails", "undetermined")
 SWEEPABLE = {"threshold": "value", "lookback": "years", "ban": "years"}
@@ -59,7 +60,7 @@ class Sweep:
                 "points": [p.to_json() for p in self.points]}
 
     def text(self) -> str:
-        unit = f" {self.unit}" if self.unit and self.unit != "share" else ""
+        unit = unit_suffix(self.unit, encoded=True)
         head = [f"{self.program} {self.label} {self.condition}  「{self.quote or ''}」",
                 f"the text's figure: {_number(self.current)}{unit}; {self.organizations:,} organizations "
                 f"({self.population})", "",
@@ -207,7 +208,8 @@ def chart(result: Sweep) -> bytes:
     for s in STATUSES:
         ax.plot(xs, [p.counts[s] for p in result.points], marker="o", label=names[s], color=colours[s])
     ax.axvline(float(result.current), color="#555", linestyle=":", label="条文现值 the text's figure")
-    unit = f"（{result.unit}）" if result.unit and result.unit != "share" else ""
+    unit = unit_suffix(result.unit, encoded=True).strip()
+    unit = f"（{unit}）" if unit else ""
     ax.set_xlabel(f"{result.condition} {unit}")
     ax.set_ylabel("机构数 organizations")
     ax.set_title(f"{result.program} {result.label}「{(result.quote or '')[:24]}」\n"
