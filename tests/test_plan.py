@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import yaml
 
 from conftest import knowledge_base
 from kb.planning import apply_step, plan
+from kb.planning.records import Change, Step, Supply
 from kb.planning.calls import add_months, call_on_or_after, is_yearly, yearly_call
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,8 +76,8 @@ def fields_of(node) -> set[str]:
     return out
 
 
-def step(p, program: str, entity: str | None = None) -> dict:
-    found = [s for s in p.steps if s["program"] == program and (entity is None or s["entity"] == entity)]
+def step(p, program: str, entity: str | None = None) -> Step:
+    found = [s for s in p.steps if s.program == program and (entity is None or s.entity == entity)]
     assert len(found) == 1, f"expected one step for {program}"
     return found[0]
 
@@ -93,17 +95,17 @@ def variant(tmp_path: Path, base: str, name: str, edit) -> Path:
 @pytest.mark.parametrize("path", SAMPLES + FIXTURES, ids=[p.stem for p in SAMPLES + FIXTURES])
 def test_applied_plan_qualifies_for_every_reachable_target(kb, path):
     p = planned(kb, path)
-    reachable = {t["program"] for t in p.targets if t["reachable"] and not t.get("held")}
-    assert reachable == {s["program"] for s in p.steps}
+    reachable = {t.program for t in p.targets if t.reachable and not t.held}
+    assert reachable == {s.program for s in p.steps}
     people = entities(raw(path))
     by_date = defaultdict(list)
     for s in p.steps:
-        by_date[(s["entity"], s["earliest"])].append(s)
+        by_date[(s.entity, s.earliest)].append(s)
     for (eid, _), steps in by_date.items():   # one check per entity and date: Datalog is the cost
         data = people[eid]
         for s in steps:
             data = apply_step(data, s)
-        for r in kb.check(data, [s["program"] for s in steps]).results:
+        for r in kb.check(data, [s.program for s in steps]).results:
             assert r.status == "qualifies", (eid, r.program, [(f.condition, f.why) for f in r.failed],
                                              [(u.condition, u.missing) for u in r.unknown])
 
@@ -114,18 +116,18 @@ def test_no_change_for_a_condition_already_met(kb, path):
     now = current(kb, path)
     changed = defaultdict(set)
     for s in p.steps:
-        changed[s["entity"]].update(c["field"] for c in s["changes"])
+        changed[s.entity].update(c.field for c in s.changes)
     for s in p.steps:
-        open_now = now[(s["entity"], s["program"])]
+        open_now = now[(s.entity, s.program)]
         open_fields = set().union(*(fields_of(kb.nodes[cid]) for cid in open_now)) if open_now else set()
-        for c in s["changes"]:
-            assert c["field"].split(".")[0] not in FIXED and c["field"] not in FIXED
-            assert set(c["for"]) <= open_now, (s["program"], c)
-            others = changed[s["entity"]] - {c["field"]}
-            partner = any((c["field"], f) in kb.le_pairs or (f, c["field"]) in kb.le_pairs for f in others)
-            coupled = any(f in fields_of(kb.nodes[k]) for k in c["keeps"] for f in others)
-            assert c["field"] in open_fields or partner or coupled, (s["program"], c)
-        assert not s["changes"] or open_now, f"{s['program']} qualifies now, yet changes are proposed"
+        for c in s.changes:
+            assert c.field.split(".")[0] not in FIXED and c.field not in FIXED
+            assert set(c.for_) <= open_now, (s.program, c)
+            others = changed[s.entity] - {c.field}
+            partner = any((c.field, f) in kb.le_pairs or (f, c.field) in kb.le_pairs for f in others)
+            coupled = any(f in fields_of(kb.nodes[k]) for k in c.keeps for f in others)
+            assert c.field in open_fields or partner or coupled, (s.program, c)
+        assert not s.changes or open_now, f"{s.program} qualifies now, yet changes are proposed"
 
 
 # -- amounts, read from the articles ------------------------------------------------------
@@ -136,30 +138,30 @@ def test_one_satisfaction_change_serves_platform_and_base(kb):
     for the base make the whole joint set."""
     p = planned(kb, ORGS / "bj-wangjing-platform.yaml")
     platform, base, station = (step(p, t) for t in ("beijing.platform", "beijing.base", "beijing.station"))
-    sat = [c for c in platform["changes"] if c["field"] == "performance.satisfaction"]
-    assert len(sat) == 1 and (sat[0]["from"], sat[0]["to"]) == (0.89, 0.9)
-    assert sat[0]["also_for"] == ["beijing.base"]
-    assert (sat[0]["citations"][0]["article"], sat[0]["citations"][0]["clause"]) == (5, 7)
-    base_sat = next(c for c in base["changes"] if c["field"] == "performance.satisfaction")
-    assert (base_sat["citations"][0]["article"], base_sat["citations"][0]["clause"]) == (6, 9)
-    assert [(c["field"], c["from"], c["to"]) for c in station["changes"]] == \
+    sat = [c for c in platform.changes if c.field == "performance.satisfaction"]
+    assert len(sat) == 1 and (sat[0].old, sat[0].new) == (Fraction("0.89"), Fraction("0.9"))
+    assert sat[0].also_for == ["beijing.base"]
+    assert (sat[0].citations[0].article, sat[0].citations[0].clause) == (5, 7)
+    base_sat = next(c for c in base.changes if c.field == "performance.satisfaction")
+    assert (base_sat.citations[0].article, base_sat.citations[0].clause) == (6, 9)
+    assert [(c.field, c.old, c.new) for c in station.changes] == \
         [("facilities.service_space_m2", 950, 1000)]
-    fields = {c["field"] for s in p.steps for c in s["changes"]}
+    fields = {c.field for s in p.steps for c in s.changes}
     functions = {f for f in fields if f.startswith("services.")}
     assert len(fields) == 3 and len(functions) == 1
     listed = {"entrepreneurship", "technology", "financing", "training", "professional", "industrial_chain"}
     assert functions.pop().split(".")[1] in listed   # 第七条's list, less the two offered
-    option = base["options"][0]
-    assert (option["k"], option["more_needed"]) == (3, 1)
+    option = base.options[0]
+    assert (option.k, option.more_needed) == (3, 1)
 
 
-@pytest.mark.parametrize("satisfaction, change", [(0.86, (0.86, 0.9)), (0.9, None)])
+@pytest.mark.parametrize("satisfaction, change", [(0.86, (Fraction("0.86"), Fraction("0.9"))), (0.9, None)])
 def test_satisfaction_raised_to_ninety_percent(kb, tmp_path, satisfaction, change):
     """BJ platform 第五条（七） 不低于90%: 0.86 → 0.90; at 0.90 nothing to change (boundary)."""
     path = variant(tmp_path, "bj-wangjing-platform.yaml", f"sat{satisfaction}",
                    lambda d: d["performance"].update(satisfaction=satisfaction))
     s = step(plan(kb, path, ["beijing.platform"]), "beijing.platform")
-    got = [(c["from"], c["to"]) for c in s["changes"] if c["field"] == "performance.satisfaction"]
+    got = [(c.old, c.new) for c in s.changes if c.field == "performance.satisfaction"]
     assert got == ([change] if change else [])
 
 
@@ -171,12 +173,12 @@ def test_three_more_fulltime_staff(kb, tmp_path, fulltime, change):
     path = variant(tmp_path, "cd-gaoxin-tech-platform.yaml", f"ft{fulltime}", edit)
     s = step(plan(kb, path, ["chengdu.platform"]), "chengdu.platform")
     if change is None:
-        assert s["changes"] == []
+        assert s.changes == []
         return
-    [c] = s["changes"]
-    assert (c["field"], c["from"], c["to"], c["unit"]) == ("staff.fulltime_service", 7, 10, "人")
-    assert c["for"] == ["chengdu.platform/fulltime_staff"]
-    assert (c["citations"][0]["article"], c["citations"][0]["clause"]) == (4, 4)
+    [c] = s.changes
+    assert (c.field, c.old, c.new, c.unit) == ("staff.fulltime_service", 7, 10, "人")
+    assert c.for_ == ["chengdu.platform/fulltime_staff"]
+    assert (c.citations[0].article, c.citations[0].clause) == (4, 4)
 
 
 def test_one_more_function_names_the_nearly_met_one(kb, tmp_path):
@@ -185,15 +187,15 @@ def test_one_more_function_names_the_nearly_met_one(kb, tmp_path):
     path = variant(tmp_path, "cd-longquan-manufacturing-base.yaml", "three-functions",
                    lambda d: d["services"].pop("market_development"))
     s = step(plan(kb, path, ["chengdu.base"]), "chengdu.base")
-    fields = {c["field"]: (c["from"], c["to"]) for c in s["changes"]}
+    fields = {c.field: (c.old, c.new) for c in s.changes}
     assert fields["services.training.trainees"] == (140, 150)
     assert not any(f.endswith(".offered") for f in fields)
-    assert fields["facilities.operator_property_share"] == (0.68, 0.7)   # 运营条件（一） 70%以上
-    [option] = s["options"]
-    assert (option["k"], option["more_needed"]) == (4, 1)
-    first = option["cheapest"][0]
-    assert (first["member"], first["changes"], first["chosen"]) == ("training", 1, True)
-    assert all(r["changes"] >= 2 for r in option["cheapest"][1:])
+    assert fields["facilities.operator_property_share"] == (Fraction("0.68"), Fraction("0.7"))   # 运营条件（一） 70%以上
+    [option] = s.options
+    assert (option.k, option.more_needed) == (4, 1)
+    first = option.cheapest[0]
+    assert (first.member, first.changes, first.chosen) == ("training", 1, True)
+    assert all(r.changes >= 2 for r in option.cheapest[1:])
 
 
 # -- time ------------------------------------------------------------------------------------
@@ -202,16 +204,16 @@ def test_founding_anniversary_is_waited_for(kb):
     """BJ station 第五条（二）「成立时间两年及以上」: founded 2022-07-01, so from 2024-07-01."""
     p = planned(kb, ORGS / "bj-qinghe-science-park.yaml")
     s = step(p, "beijing.station")
-    assert s["earliest"] == "2024-07-01" and s["changes"] == []
-    [w] = s["waits"]
-    assert (w["citation"]["article"], w["citation"]["clause"], w["until"]) == (5, 2, "2024-07-01")
+    assert s.earliest == date(2024, 7, 1) and s.changes == []
+    [w] = s.waits
+    assert (w.citation.article, w.citation.clause, w.until) == (5, 2, date(2024, 7, 1))
 
 
 def test_horizon_too_short_makes_it_unreachable(kb):
     p = plan(kb, ORGS / "bj-qinghe-science-park.yaml", ["beijing.station"], horizon=0)
     assert p.steps == []
     [x] = p.impossible
-    assert x["conditions"] == ["beijing.station/years_established"] and "2024-07-01" in x["why"]
+    assert x.conditions == ["beijing.station/years_established"] and "2024-07-01" in x.why
 
 
 @pytest.mark.parametrize("day, status", [(date(2024, 8, 26), "fails"), (date(2024, 8, 27), "qualifies")])
@@ -221,8 +223,8 @@ def test_ban_after_revocation_runs_out(kb, day, status):
     application (the station's preference) sets its date."""
     p = plan(kb, ORGS / "bj-shijingshan-base-revoked.yaml", ["beijing.base"])
     s = step(p, "beijing.base")
-    assert s["earliest"] == "2024-08-27" and s["changes"] == []
-    assert s["waits"][0]["citation"]["article"] == 15
+    assert s.earliest == date(2024, 8, 27) and s.changes == []
+    assert s.waits[0].citation.article == 15
     assert kb.check(ORGS / "bj-shijingshan-base-revoked.yaml", ["beijing.base"], day).results[0].status == status
 
 
@@ -230,53 +232,53 @@ def test_credit_record_without_window_is_never_waited_out(kb):
     """CD base 第六条（二）「无不良信用记录」 has no window: unreachable, nothing proposed;
     CD platform 第四条（七）「近 3 年内」: the 2021-09-14 listing leaves it on 2024-09-15."""
     p = planned(kb, ORGS / "cd-wenjiang-platform-credit.yaml")
-    assert step(p, "chengdu.platform")["earliest"] == "2024-09-15"
-    assert not [s for s in p.steps if s["program"] == "chengdu.base"]
-    x = next(x for x in p.impossible if x["kind"] == "unreachable" and x["programs"] == ["chengdu.base"])
-    assert "chengdu.base/clean_record" in x["conditions"]
-    assert (x["citations"][0]["article"], x["citations"][0]["clause"]) == (6, 2)
-    assert "cannot change" in x["why"]
+    assert step(p, "chengdu.platform").earliest == date(2024, 9, 15)
+    assert not [s for s in p.steps if s.program == "chengdu.base"]
+    x = next(x for x in p.impossible if x.kind == "unreachable" and x.programs == ["chengdu.base"])
+    assert "chengdu.base/clean_record" in x.conditions
+    assert (x.citations[0].article, x.citations[0].clause) == (6, 2)
+    assert "cannot change" in x.why
 
 
 def test_renewal_waits_for_the_year_the_title_expires(kb):
     """BJ platform 第十三条「在有效期满当年可再次申报」: held to 2025-12-14, so from 2025."""
     p = planned(kb, ORGS / "group-jingrong.yaml")
     s = step(p, "beijing.platform")
-    [w] = s["waits"]
-    assert (s["entity"], w["until"], w["citation"]["article"]) == ("jingrong-bj", "2025-01-01", 13)
+    [w] = s.waits
+    assert (s.entity, w.until, w.citation.article) == ("jingrong-bj", date(2025, 1, 1), 13)
     # a raised yearly figure may move it later, to a call; never earlier than the renewal year
-    assert s["earliest"] >= "2025-01-01"
+    assert s.earliest >= date(2025, 1, 1)
 
 
 # -- groups, order, what cannot be done ---------------------------------------------------------
 
 def test_group_assigns_programs_by_registration_city(kb):
     p = planned(kb, ORGS / "group-jingrong.yaml")
-    who = {s["program"]: s["entity"] for s in p.steps}
+    who = {s.program: s.entity for s in p.steps}
     assert who == {"beijing.station": "jingrong-bj", "beijing.base": "jingrong-bj",
                    "beijing.platform": "jingrong-bj", "chengdu.platform": "jingrong-cd",
                    "chengdu.base": "jingrong-cd"}
-    [ex] = [x for x in p.impossible if x["kind"] == "exclusive"]
-    cites = {(c["program"], c["article"], c["clause"]) for c in ex["citations"]}
+    [ex] = [x for x in p.impossible if x.kind == "exclusive"]
+    cites = {(c.program, c.article, c.clause) for c in ex.citations}
     assert {("beijing.platform", 5, 1), ("chengdu.platform", 4, 1), ("beijing.station", 5, 2)} <= cites
-    assert ex["entities"]["chengdu.platform"] == "jingrong-cd"
-    assert ex["entities"]["beijing.platform"] == "jingrong-bj"
-    gy = [x for x in p.impossible if x["programs"] == ["guiyang.platform"]]
-    assert gy and all(x["instead"] is None for x in gy)   # no entity of the group is in Guiyang
+    assert ex.entities["chengdu.platform"] == "jingrong-cd"
+    assert ex.entities["beijing.platform"] == "jingrong-bj"
+    gy = [x for x in p.impossible if x.programs == ["guiyang.platform"]]
+    assert gy and all(x.instead is None for x in gy)   # no entity of the group is in Guiyang
 
 
 def test_station_first_then_base_with_the_preference(kb):
     """BJ station 第十四条: a station gets preference applying for the base, so the
     station comes first and the base step cites the edge."""
     p = planned(kb, ORGS / "group-jingrong.yaml")
-    order = [s["program"] for s in p.steps if s["entity"] == "jingrong-bj"]
+    order = [s.program for s in p.steps if s.entity == "jingrong-bj"]
     assert order.index("beijing.station") < order.index("beijing.base")
     base = step(p, "beijing.base")
-    [edge] = base["relies_on"]
-    assert (edge["type"], edge["source"], edge["citation"]["article"], edge["held"]) == \
+    [edge] = base.relies_on
+    assert (edge.type, edge.source, edge.citation.article, edge.held) == \
         ("preference", "beijing.station", 14, False)
-    assert base["after"] == ["beijing.station"]
-    assert p.cycles and set(p.cycles[0]["programs"]) == {"beijing.station", "beijing.base"}
+    assert base.after == ["beijing.station"]
+    assert p.cycles and set(p.cycles[0].programs) == {"beijing.station", "beijing.base"}
 
 
 def test_held_base_makes_its_operator_a_named_station_applicant(kb, tmp_path):
@@ -284,19 +286,19 @@ def test_held_base_makes_its_operator_a_named_station_applicant(kb, tmp_path):
     path = variant(tmp_path, "bj-yizhuang-hightech-base.yaml", "holds-base", lambda d: d.update(
         designations=[{"program": "beijing.base", "granted_on": "2023-01-10", "expires_on": "2026-01-09"}]))
     p = plan(kb, path, ["beijing.station", "beijing.base"])
-    base = next(t for t in p.targets if t["program"] == "beijing.base")
-    assert base["held"] and base["held_until"] == "2026-01-09"
-    [edge] = step(p, "beijing.station")["relies_on"]
-    assert (edge["type"], edge["citation"]["article"], edge["citation"]["clause"], edge["held"]) == \
+    base = next(t for t in p.targets if t.program == "beijing.base")
+    assert base.held and base.held_until == date(2026, 1, 9)
+    [edge] = step(p, "beijing.station").relies_on
+    assert (edge.type, edge.citation.article, edge.citation.clause, edge.held) == \
         ("eligible_applicant", 5, 1, True)
 
 
 def test_registration_city_is_said_not_proposed(kb):
     p = planned(kb, ORGS / "bj-wangjing-platform.yaml")
-    x = next(x for x in p.impossible if x["kind"] == "unreachable" and x["programs"] == ["chengdu.platform"])
-    assert x["conditions"] == ["chengdu.platform/registered_in_chengdu"]
-    assert "registration city of an existing entity cannot change" in x["why"]
-    assert "3" in x["hint"] and "chengdu" in x["hint"]
+    x = next(x for x in p.impossible if x.kind == "unreachable" and x.programs == ["chengdu.platform"])
+    assert x.conditions == ["chengdu.platform/registered_in_chengdu"]
+    assert "registration city of an existing entity cannot change" in x.why
+    assert "3" in x.hint and "chengdu" in x.hint
 
 
 @pytest.mark.parametrize("reading, years", [("data_points", set()), ("increases", {2020})])
@@ -307,12 +309,12 @@ def test_missing_data_is_to_supply_not_to_change(reading, years):
     p = plan(knowledge_base(growth_reading=reading), ORGS / "cd-jinjiang-platform-incomplete.yaml",
              ["chengdu.platform"])
     s = step(p, "chengdu.platform")
-    assert s["changes"] == []
-    supply = {x["field"]: x for x in s["supply"]}
+    assert s.changes == []
+    supply = {x.field: x for x in s.supply}
     assert set(supply) == {"performance.satisfaction"} | {f"performance.smes_served_by_year.{y}" for y in years}
-    assert ">= 0.9" in supply["performance.satisfaction"]["needs"]
+    assert ">= 0.9" in supply["performance.satisfaction"].needs
     if years:
-        assert "< 190 (2021)" in supply["performance.smes_served_by_year.2020"]["needs"]
+        assert "< 190 (2021)" in supply["performance.smes_served_by_year.2020"].needs
 
 
 def test_attested_false_is_evidence_to_remedy_not_a_change(kb, tmp_path):
@@ -321,9 +323,9 @@ def test_attested_false_is_evidence_to_remedy_not_a_change(kb, tmp_path):
     path = variant(tmp_path, "bj-zhongguancun-platform.yaml", "bad-operation",
                    lambda d: d.update(attest={"good_operation": False}))
     s = step(plan(kb, path, ["beijing.station"]), "beijing.station")
-    assert s["changes"] == []
-    [remedy] = [e for e in s["evidence"] if e.get("attest")]
-    assert remedy["condition"] == "beijing.station/good_operation" and "remedy" in remedy["action"]
+    assert s.changes == []
+    [remedy] = [e for e in s.evidence if e.attest]
+    assert remedy.condition == "beijing.station/good_operation" and "remedy" in remedy.action
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -367,12 +369,15 @@ def test_cli_plan_bad_input(args, where):
 def test_apply_step_leaves_the_profile_alone():
     data = raw(ORGS / "bj-wangjing-platform.yaml")
     before = copy.deepcopy(data)
-    step_ = {"earliest": "2024-07-01", "changes": [{"field": "performance.satisfaction", "to": 0.9}],
-             "supply": [{"field": "facilities.building_m2", "assumed": 5000}], "evidence": []}
+    step_ = Step("beijing.platform", "", "bj-wangjing-platform", "fails", date(2024, 7, 1),
+                 changes=[Change("performance.satisfaction", Fraction("0.89"), Fraction("0.9"), [], [])],
+                 supply=[Supply("facilities.building_m2", 5000, [])])
     after = apply_step(data, step_)
     assert data == before
     assert after["performance"]["satisfaction"] != data["performance"]["satisfaction"]
+    # the mapping holds what a profile file says: the date as written, 9/10 as 0.9
     assert after["facilities"]["building_m2"] == 5000 and after["as_of"] == "2024-07-01"
+    assert after["performance"]["satisfaction"] == Fraction("0.9")
 
 
 # -- dates: the yearly call, yearly figures, a title granted before it is leaned on ------------
@@ -385,11 +390,11 @@ def test_yearly_figure_waits_for_the_call_after_a_whole_year(kb):
     p = plan(kb, GY900, ["guiyang.platform"])
     assert p.complete and p.found
     s = step(p, "guiyang.platform")
-    [c] = s["changes"]
-    assert (c["field"], c["from"], c["to"]) == ("services.training.trainees", 900, 1000)
-    assert s["earliest"] == "2025-05-01"
-    [call] = s["calls"]
-    assert (call["kind"], call["year"], call["fields"]) == ("yearly", 2024, ["services.training.trainees"])
+    [c] = s.changes
+    assert (c.field, c.old, c.new) == ("services.training.trainees", 900, 1000)
+    assert s.earliest == date(2025, 5, 1)
+    [call] = s.calls
+    assert (call.kind, call.year, call.fields) == ("yearly", 2024, ["services.training.trainees"])
     assert "apply at the call of 2025" in p.text() and "2024 is the first year" in p.text()
 
 
@@ -399,21 +404,21 @@ def test_yearly_figure_waits_for_the_call_after_a_whole_year(kb):
 ])
 def test_yearly_call_boundary(kb, as_of, earliest):
     p = plan(kb, GY900, ["guiyang.platform"], as_of=date.fromisoformat(as_of), call_month=3)
-    assert step(p, "guiyang.platform")["earliest"] == earliest
+    assert step(p, "guiyang.platform").earliest == date.fromisoformat(earliest)
 
 
 @pytest.mark.parametrize("path", SAMPLES + FIXTURES, ids=[p.stem for p in SAMPLES + FIXTURES])
 def test_yearly_changes_never_dated_before_the_call(kb, path):
     p = planned(kb, path)
     for s in p.steps:
-        if any(is_yearly(c["field"]) for c in s["changes"]):
-            assert s["earliest"] >= yearly_call(p.as_of).isoformat(), s["program"]
-            assert any(c["kind"] == "yearly" for c in s["calls"])
+        if any(is_yearly(c.field) for c in s.changes):
+            assert s.earliest >= yearly_call(p.as_of), s.program
+            assert any(c.kind == "yearly" for c in s.calls)
 
 
 @pytest.mark.parametrize("path", SAMPLES + FIXTURES, ids=[p.stem for p in SAMPLES + FIXTURES])
 def test_steps_in_date_order(kb, path):
-    dates = [s["earliest"] for s in planned(kb, path).steps]
+    dates = [s.earliest for s in planned(kb, path).steps]
     assert dates == sorted(dates)
 
 
@@ -424,12 +429,12 @@ def test_preferred_base_after_the_station_can_be_granted(kb, months):
     can be granted (the processing time a parameter), not the day the station applies."""
     p = plan(kb, ORGS / "group-jingrong.yaml", processing_months=months)
     station, base = step(p, "beijing.station"), step(p, "beijing.base")
-    granted = add_months(date.fromisoformat(station["earliest"]), months)
-    assert base["earliest"] >= call_on_or_after(granted).isoformat()
-    [lean] = [c for c in base["calls"] if c["kind"] == "preference"] or [None]
-    if date.fromisoformat(base["earliest"]) == call_on_or_after(granted):
-        assert lean and lean["source"] == "beijing.station" and lean["granted"] == granted.isoformat()
-        assert "第十四条" in lean["why"]
+    granted = add_months(station.earliest, months)
+    assert base.earliest >= call_on_or_after(granted)
+    [lean] = [c for c in base.calls if c.kind == "preference"] or [None]
+    if base.earliest == call_on_or_after(granted):
+        assert lean and lean.source == "beijing.station" and lean.granted == granted
+        assert "第十四条" in lean.why
 
 
 def test_missing_data_is_named_never_assumed(kb):
@@ -457,8 +462,8 @@ def test_time_limit_gives_an_honest_partial_plan(kb):
     assert "0.1 s" in text
     if not p.found:
         assert text.count("No plan found within 0.1 s") == 1
-        renew = [x for x in p.partial if x["program"] == "beijing.platform"]
-        assert renew and renew[0]["earliest"] == "2025-01-01"
+        renew = [x for x in p.partial if x.program == "beijing.platform"]
+        assert renew and renew[0].earliest == date(2025, 1, 1)
     else:
         assert "may not be the smallest" in text or "only the lists named above may be incomplete" in text
 
@@ -539,7 +544,7 @@ def test_call_beyond_the_horizon_is_said(kb):
     p = plan(kb, GY900, ["guiyang.platform"], horizon=0)
     assert p.steps == []
     [x] = p.impossible
-    assert x["kind"] == "unreachable" and "2025-05-01" in x["why"] and "horizon" in x["why"]
+    assert x.kind == "unreachable" and "2025-05-01" in x.why and "horizon" in x.why
 
 
 def test_a_plan_is_the_same_the_second_time_on_one_knowledge_base():

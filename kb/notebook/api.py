@@ -136,10 +136,10 @@ class KB:
         return self.base.explain(profile, program, as_of)
 
     def what_if(self, profile, changes: dict[str, Any], programs: list[str] | None = None) -> Table:
-        """Status before and after setting some fields (kb.planning.apply_step), program by program."""
+        """Status before and after setting some fields (kb.planning.apply_values), program by program."""
         loaded = self.base.load(profile)
         before = self.base.check(loaded, programs)
-        after = self._check_changed(loaded, [{"field": f, "to": v} for f, v in changes.items()], programs)
+        after = self._check_changed(loaded, list(changes.items()), programs)
         rows = []
         for b, a in zip(before.results, after.results):
             rows.append({"program": b.program, "简称": SHORT[b.program], "before": b.status, "after": a.status,
@@ -162,11 +162,10 @@ class KB:
         return PlanView(self.base, result, buys=lambda: self._buys(loaded, result),
                         apply=lambda step=None: _apply_plan(loaded.raw, result, step))
 
-    def _check_changed(self, loaded, changes: list[dict], programs: list[str] | None = None):
-        """The check of ``loaded`` with ``changes`` (a plan step's) applied (kb.planning.apply_step)."""
-        from kb.planning import apply_step
-        step = {"earliest": loaded.raw.get("as_of") or loaded.as_of, "changes": changes, "supply": [], "evidence": []}
-        return self.base.check(apply_step(loaded.raw, step), programs)
+    def _check_changed(self, loaded, changes: list[tuple[str, Any]], programs: list[str] | None = None):
+        """The check of ``loaded`` with ``changes`` (field, value) applied (kb.planning.apply_values)."""
+        from kb.planning import apply_values
+        return self.base.check(apply_values(loaded.raw, loaded.raw.get("as_of") or loaded.as_of, changes), programs)
 
     def _buys(self, loaded, plan) -> list[dict]:
         """Each distinct change of ``plan`` alone, checked again: the programs it moves
@@ -174,16 +173,19 @@ class KB:
         if hasattr(loaded, "entities"):
             raise ValueError("what each change buys is shown per entity: plan one entity of the group")
         from kb.planning import change_words
+        from kb.planning.records import json_value
         before = {r.program: r for r in self.base.check(loaded).results}
         rows, seen = [], set()
-        for s in plan.to_json()["steps"]:
-            for c in s["changes"]:
-                key = (c["field"], json.dumps(c["to"], default=str))
+        for s in plan.steps:
+            for c in s.changes:
+                # the value as a profile file writes it, as apply_step sets it
+                to = json_value(c.new)
+                key = (c.field, json.dumps(to, default=str))
                 if key in seen:
                     continue
                 seen.add(key)
                 moved, met = [], []
-                for r in self._check_changed(loaded, [c]).results:
+                for r in self._check_changed(loaded, [(c.field, to)]).results:
                     b = before[r.program]
                     if r.status != b.status:
                         moved.append(f"{SHORT[r.program]}: {b.status} → {r.status}")
@@ -361,7 +363,7 @@ class KB:
 def _apply_plan(raw: dict, plan, step: int | None = None) -> dict:
     """The profile mapping with one step's (1-based) or every step's changes applied (PlanView.apply)."""
     from kb.planning import apply_step
-    steps = plan.to_json()["steps"]
+    steps = plan.steps
     data = copy.deepcopy(raw)
     for s in steps if step is None else [steps[step - 1]]:
         data = apply_step(data, s)

@@ -140,45 +140,45 @@ class PlanView:
     def __init__(self, base: KnowledgeBase, plan, buys: Callable[[], list[dict]],
                  apply: Callable[[int | None], dict]):
         self.result, self._buys, self._apply = plan, buys, apply
-        p = plan.to_json()
-        self.targets = table([{"program": t["program"], "项目 name": t["name"], "entity": t.get("entity") or "",
-                               "now": t["status"] if "status" in t else ", ".join(
-                                   f"{c['entity']} {c['status']}" for c in t.get("current", [])),
-                               "reachable": t["reachable"], "earliest": t["earliest"] or ""}
-                              for t in p["targets"]], "Targets")
-        self.steps = table([{"order": i, "earliest": s["earliest"], "program": s["program"], "entity": s["entity"],
-                             "now": s["status"], "changes": len(s["changes"]), "data to supply": len(s["supply"]),
-                             "waits": "; ".join(f"until {w['until']}: {cite(w['citation'])} {w['why']}" for w in s["waits"]),
-                             "relies on 依据": "\n".join(f"{'holds' if e['held'] else 'after'} {e['source']}: {e['type']} "
-                                                       f"{cite(e['citation'])}「{e['quote']}」" for e in s["relies_on"])}
-                            for i, s in enumerate(p["steps"], 1)], "Order of applications")
+        self.targets = table([{"program": t.program, "项目 name": t.name, "entity": t.entity or "",
+                               "now": t.status, "reachable": t.reachable,
+                               "earliest": t.earliest.isoformat() if t.earliest else ""}
+                              for t in plan.targets], "Targets")
+        self.steps = table([{"order": i, "earliest": s.earliest.isoformat(), "program": s.program, "entity": s.entity,
+                             "now": s.status, "changes": len(s.changes), "data to supply": len(s.supply),
+                             "waits": "; ".join(f"until {w.until}: {cite(w.citation)} {w.why}" for w in s.waits),
+                             "relies on 依据": "\n".join(f"{'holds' if e.held else 'after'} {e.source}: {e.type} "
+                                                       f"{cite(e.citation)}「{e.quote}」" for e in s.relies_on)}
+                            for i, s in enumerate(plan.steps, 1)], "Order of applications")
         from kb.planning import change_words
+        from kb.planning.records import json_value
         rows = []
-        for s in p["steps"]:
-            for c in s["changes"]:
-                rows.append({"program": s["program"], "entity": s["entity"], "change": change_words(c),
-                             "field": c["field"], "from": c["from"], "to": c["to"],
+        for s in plan.steps:
+            for c in s.changes:
+                # from and to as the plan's JSON gives them (0.9, not Fraction(9, 10))
+                rows.append({"program": s.program, "entity": s.entity, "change": change_words(c),
+                             "field": c.field, "from": json_value(c.old), "to": json_value(c.new),
                              "for 条款": "\n".join(f"{cite(ct)} {short(cid)}" for cid, ct in
-                                                 zip(c["for"] + c["keeps"], c.get("citations", []))),
-                             "also serves": ", ".join(c.get("also_for", [])),
-                             "原文": "\n".join(words(base.nodes.get(cid)) for cid in c["for"])})
+                                                 zip(c.for_ + c.keeps, c.citations or [])),
+                             "also serves": ", ".join(c.also_for or []),
+                             "原文": "\n".join(words(base.nodes.get(cid)) for cid in c.for_)})
         self.changes = table(rows, "Changes, and the conditions each one serves")
         # missing data is unknown, never a value: the table says what it must be
-        self.supply = table([{"program": s["program"], "field": x["field"], "must be 须满足": x.get("needs") or "—",
-                              "for": ", ".join(short(f) for f in x["for"])}
-                             for s in p["steps"] for x in s["supply"]],
+        self.supply = table([{"program": s.program, "field": x.field, "must be 须满足": x.needs or "—",
+                              "for": ", ".join(short(f) for f in x.for_)}
+                             for s in plan.steps for x in s.supply],
                             "Data the profile does not give: what it must be to meet the text")
-        self.impossible = table([{"kind": x["kind"], "programs": ", ".join(x["programs"]),
-                                  "entity": x.get("entity") or "", "why": x["why"],
-                                  "instead": x.get("instead") or "", "hint": x.get("hint") or ""}
-                                 for x in p["impossible"]], "What cannot be done, and why")
+        self.impossible = table([{"kind": x.kind, "programs": ", ".join(x.programs),
+                                  "entity": x.entity or "", "why": x.why,
+                                  "instead": x.instead or "", "hint": x.hint or ""}
+                                 for x in plan.impossible], "What cannot be done, and why")
 
     def timeline(self) -> Picture:
         """The applications on a calendar: each step's date, the waits before it, the
         assumed yearly calls, the title it leans on — kb/views/pictures.py."""
         from kb.views.pictures import timeline_png
         with keep_backend():
-            return Picture(timeline_png(self.result.to_json()))
+            return Picture(timeline_png(self.result))
 
     def buys(self) -> Table:
         """Each distinct change alone, checked again with the Datalog rules: which

@@ -1,21 +1,32 @@
 """Applying a plan's step to a profile mapping (round trips, what-if notebooks)."""
 from __future__ import annotations
 
+import copy
 from fractions import Fraction
+from typing import Any, Iterable
 
-def apply_step(raw: dict, step: dict) -> dict:
+from kb.planning.records import Step, json_value
+
+
+def apply_step(raw: dict, step: Step) -> dict:
     """The entity's profile mapping with a step's changes, supplied data and
-    remedied attestations applied, evaluated on the step's earliest date."""
-    import copy
+    remedied attestations applied, evaluated on the step's earliest date.
+    The mapping holds values as a profile file writes them (dates as
+    YYYY-MM-DD, exact fractions as floats or "n/d"), the form ``--json`` gives."""
+    values = [(c.field, json_value(c.new)) for c in step.changes] + \
+             [(s.field, json_value(s.assumed)) for s in step.supply]
+    return apply_values(raw, step.earliest.isoformat(), values, [e.attest for e in step.evidence if e.attest])
+
+
+def apply_values(raw: dict, as_of, values: Iterable[tuple[str, Any]], attest: Iterable[str] = ()) -> dict:
+    """The profile mapping with ``values`` (field name, value) set and the
+    attestations ``attest`` given as true, evaluated on ``as_of``."""
     data = copy.deepcopy(raw)
-    data["as_of"] = step["earliest"]
-    for c in step["changes"]:
-        _set(data, c["field"], c["to"])
-    for s in step["supply"]:
-        _set(data, s["field"], s["assumed"])
-    for e in step["evidence"]:
-        if e.get("attest"):
-            data.setdefault("attest", {})[e["attest"]] = True
+    data["as_of"] = as_of
+    for name, value in values:
+        _set(data, name, value)
+    for key in attest:
+        data.setdefault("attest", {})[key] = True
     return data
 
 

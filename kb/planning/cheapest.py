@@ -10,10 +10,11 @@ import z3
 
 from kb.law.model import Node
 from kb.planning.model import EntityModel, _py
+from kb.planning.records import Member, Option
 
 
 class Cheapest:
-    def _options(self, eid: str, t: str, day: date, solution: dict) -> list[dict]:
+    def _options(self, eid: str, t: str, day: date, solution: dict) -> list[Option]:
         """For each k-of-n list the target fails now, every member not met yet,
         by what it would take on its own (fewest changes, then fewest figures
         to supply): the cheapest are the ones the entity nearly meets."""
@@ -42,13 +43,11 @@ class Cheapest:
                     if cost is None:
                         continue
                     chosen = zm is not None and z3.is_true(zm.eval(em.node(child, day)[0], model_completion=True))
-                    rows.append({"member": child.params.get("function") or child.id.rsplit("/", 1)[-1],
-                                 "label": child.params.get("label"), "condition": child.id,
-                                 "changes": cost[0], "supply": cost[1], "chosen": chosen})
-                rows.sort(key=lambda r: (r["changes"], r["supply"], not r["chosen"]))
-                out.append({"condition": node.id, "citation": node.citation.to_json(), "k": node.params["k"],
-                            "met": [c.params.get("function") or c.id for c in now], "more_needed": need,
-                            "cheapest": rows})
+                    rows.append(Member(child.params.get("function") or child.id.rsplit("/", 1)[-1],
+                                       child.params.get("label"), child.id, cost[0], cost[1], chosen))
+                rows.sort(key=lambda r: (r.changes, r.supply, not r.chosen))
+                out.append(Option(node.id, node.citation, node.params["k"],
+                                  [c.params.get("function") or c.id for c in now], need, rows))
         return out
 
     def _met_now(self, em: EntityModel, nodes: list[Node], day: date) -> list[bool]:

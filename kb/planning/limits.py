@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from kb.reasoning.check import FAILED, fmt
-from kb.law.model import PROGRAMS, Citation
+from kb.law.model import PROGRAMS
 from kb.planning.model import fixed_reason
+from kb.planning.records import Cycle, Edge, Limit
 from kb.planning.result import _inputs
 from kb.planning.time import all_path_nodes, is_time_leaf, time_status
 
@@ -46,24 +47,20 @@ class Limits:
                 "why": (f"the first call it could be filed at{f' ({first})' if first else ''} lies after the "
                         f"{self.horizon}-year horizon (to {self.horizon_end})")}
 
-    def _impossible(self, unreachable: dict, exclusive: list[dict], assignment: dict) -> list[dict]:
+    def _impossible(self, unreachable: dict, exclusive: list[dict], assignment: dict) -> list[Limit]:
         out = []
         for (t, eid), reasons in unreachable.items():
             instead = assignment.get(t)
             if instead == eid:
                 continue
-            entry = {"kind": "unreachable", "programs": [t], "entity": eid,
-                     "citations": [r["citation"].to_json() for r in reasons if r["citation"] is not None],
-                     "conditions": [r["condition"] for r in reasons if r["condition"] is not None],
-                     # a call beyond the horizon has no condition of its own to cite
-                     "why": "; ".join(f"{r['citation'].label()} {r['condition']}: {r['why']}"
-                                      if r["citation"] is not None else r["why"] for r in reasons),
-                     "instead": instead}
+            # a call beyond the horizon has no condition of its own to cite
+            why = "; ".join(f"{r['citation'].label()} {r['condition']}: {r['why']}"
+                            if r["citation"] is not None else r["why"] for r in reasons)
             hint = self._new_entity_hint(t, reasons)
-            if hint and not instead:
-                entry["hint"] = hint
-            out.append(entry)
-        out.extend(self._exclusive_json(exclusive, assignment))
+            out.append(Limit("unreachable", [t], why, [r["citation"] for r in reasons if r["citation"] is not None],
+                             [r["condition"] for r in reasons if r["condition"] is not None], entity=eid,
+                             instead=instead, hint=hint if hint and not instead else None))
+        out.extend(self._exclusive_limits(exclusive, assignment))
         return out
 
     def _new_entity_hint(self, t: str, reasons: list[dict]) -> str | None:
@@ -82,51 +79,50 @@ class Limits:
                      f"({y.citation.label()}「{y.quote}」)")
         return text
 
-    def _exclusive_json(self, exclusive: list[dict], assignment: dict) -> list[dict]:
+    def _exclusive_limits(self, exclusive: list[dict], assignment: dict) -> list[Limit]:
         """Pairs forbidden by one field (a registration city) are merged into
         one entry listing which programs need which value."""
-        merged: dict[str, dict] = {}
+        merged: dict[str, Limit] = {}
         out = []
         for ex in exclusive:
             nodes = ex["nodes"]
             fields = {n.params.get("field") for n in nodes if n.kind in ("locality", "applicant_type")}
             if len(fields) == 1 and all(n.kind in ("locality", "applicant_type") for n in nodes):
                 f = fields.pop()
-                entry = merged.setdefault(f, {"kind": "exclusive", "field": f, "programs": [], "citations": [],
-                                              "conditions": [], "by_value": {}})
+                entry = merged.setdefault(f, Limit("exclusive", [], "", field=f, by_value={}))
                 for n in nodes:
-                    if n.id in entry["conditions"]:
+                    if n.id in entry.conditions:
                         continue
-                    entry["conditions"].append(n.id)
-                    entry["citations"].append(n.citation.to_json())
+                    entry.conditions.append(n.id)
+                    entry.citations.append(n.citation)
                     for val in n.params["values"]:
-                        entry["by_value"].setdefault(val, []).append(n.program)
-                    if n.program not in entry["programs"]:
-                        entry["programs"].append(n.program)
+                        entry.by_value.setdefault(val, []).append(n.program)
+                    if n.program not in entry.programs:
+                        entry.programs.append(n.program)
                 continue
-            out.append({"kind": "exclusive", "programs": ex["programs"], "conditions": [n.id for n in nodes],
-                        "citations": [n.citation.to_json() for n in nodes],
-                        "why": "the conditions " + ", ".join(f"{n.citation.program} {n.citation.label()}「{n.quote}」"
-                                                             for n in nodes) + " cannot all hold for one entity",
-                        "entities": {p: assignment.get(p) for p in ex["programs"]}})
+            out.append(Limit("exclusive", ex["programs"],
+                             "the conditions " + ", ".join(f"{n.citation.program} {n.citation.label()}「{n.quote}」"
+                                                           for n in nodes) + " cannot all hold for one entity",
+                             [n.citation for n in nodes], [n.id for n in nodes],
+                             entities={p: assignment.get(p) for p in ex["programs"]}))
         for f, entry in merged.items():
             order = list(PROGRAMS)
-            rows = sorted(zip(entry["citations"], entry["conditions"]), key=lambda r: order.index(r[0]["program"]))
-            entry["citations"], entry["conditions"] = [r[0] for r in rows], [r[1] for r in rows]
-            entry["programs"].sort(key=order.index)
-            for ps in entry["by_value"].values():
+            rows = sorted(zip(entry.citations, entry.conditions), key=lambda r: order.index(r[0].program))
+            entry.citations, entry.conditions = [r[0] for r in rows], [r[1] for r in rows]
+            entry.programs.sort(key=order.index)
+            for ps in entry.by_value.values():
                 ps.sort(key=order.index)
-            quoted = "; ".join(f"{c['program']} {Citation(**c).label()}「{self.kb.nodes[cid].quote}」"
+            quoted = "; ".join(f"{c.program} {c.label()}「{self.kb.nodes[cid].quote}」"
                                + (" (implied: the text states no locality)" if self.kb.nodes[cid].implied else "")
                                for c, cid in rows)
-            groups = "; ".join(f"{val}: {', '.join(ps)}" for val, ps in entry["by_value"].items())
-            entry["why"] = (f"one entity has one {f}, and these texts each require their own ({groups}): {quoted}. "
-                            "Different entities of a group must hold them.")
-            entry["entities"] = {p: assignment.get(p) for p in entry["programs"]}
+            groups = "; ".join(f"{val}: {', '.join(ps)}" for val, ps in entry.by_value.items())
+            entry.why = (f"one entity has one {f}, and these texts each require their own ({groups}): {quoted}. "
+                         "Different entities of a group must hold them.")
+            entry.entities = {p: assignment.get(p) for p in entry.programs}
             out.append(entry)
         return out
 
-    def _cycles(self, assignment: dict) -> list[dict]:
+    def _cycles(self, assignment: dict) -> list[Cycle]:
         """Graph cycles between programs that are both targets of one entity,
         and how the order resolves them."""
         from kb.graph import cycles
@@ -134,10 +130,8 @@ class Limits:
         for cycle in cycles(self._graph()):
             progs = [e.source for e in cycle]
             if all(p in assignment for p in progs) and len({assignment[p] for p in progs}) == 1:
-                out.append({"programs": progs,
-                            "edges": [{"type": e.type, "source": e.source, "target": e.target,
-                                       "citation": e.citation.to_json()} for e in cycle],
-                            "resolved_by": "preference and requires edges order the applications; "
-                                           "eligible_applicant names an open list (包括但不限于) and gives no precedence"})
+                out.append(Cycle(progs, [Edge(e.type, e.source, e.target, e.citation) for e in cycle],
+                                 "preference and requires edges order the applications; "
+                                 "eligible_applicant names an open list (包括但不限于) and gives no precedence"))
         return out
 

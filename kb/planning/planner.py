@@ -52,6 +52,7 @@ from kb.planning.limits import Limits
 from kb.planning.model import EntityModel
 from kb.planning.cheapest import Cheapest
 from kb.planning.readback import Readback
+from kb.planning.records import Limit, PartialTarget
 from kb.planning.result import DEFAULT_HORIZON, DEFAULT_TIMEOUT, Plan, held_designations
 from kb.planning.schedule import Schedule
 from kb.planning.solve import Budget, Solve
@@ -140,15 +141,14 @@ class Planner(Schedule, Solve, Readback, Cheapest, Limits):
             for k, tg in dated.items():
                 tg.calls = final[k][1] if k in final else []
         for t in self.targets:
-            plan.targets.append(self._target_json(t, assignment.get(t), dated))
+            plan.targets.append(self._target(t, assignment.get(t), dated))
         for t, (eid, until) in self.held.items():
-            plan.targets[self.targets.index(t)] = self._held_json(t, eid, until)
+            plan.targets[self.targets.index(t)] = self._held_target(t, eid, until)
         plan.steps = self._steps(assignment, dated, solution)
         plan.impossible = self._impossible(unreachable, exclusive, assignment)
         for t in solution["dropped"]:
-            plan.impossible.append({"kind": "conflict", "programs": [t], "citations": [], "conditions": [],
-                                    "why": "each entity able to reach it cannot reach it together with "
-                                           "the other targets assigned to it"})
+            plan.impossible.append(Limit("conflict", [t], "each entity able to reach it cannot reach it together "
+                                                          "with the other targets assigned to it"))
         plan.cycles = self._cycles(assignment)
         plan.solver_ms = round((time.perf_counter() - started) * 1000, 1)
         plan.complete = not self.budget.hit
@@ -157,10 +157,9 @@ class Planner(Schedule, Solve, Readback, Cheapest, Limits):
             t not in self.held and any(k[0] == t for k in feasible) for t in self.targets)
         if not plan.found:
             # the best partial plan: what time alone decides, per target and entity
-            plan.partial = [{"program": t, "entity": eid, "status": self.checks[eid][t].status,
-                             "earliest": dated[(t, eid)].day.isoformat(),
-                             "waits": [self._wait_json(w, next(e for e in self.entities if e.id == eid))
-                                       for w in dated[(t, eid)].waits]}
+            plan.partial = [PartialTarget(t, eid, self.checks[eid][t].status, dated[(t, eid)].day,
+                                          [self._wait(w, next(e for e in self.entities if e.id == eid))
+                                           for w in dated[(t, eid)].waits])
                             for (t, eid) in feasible]
         return plan
 

@@ -12,7 +12,9 @@ import z3
 from kb.reasoning.check import fmt
 from kb.law.model import PROGRAMS, Node
 from kb.planning.model import Var, _py, fixed_reason
-from kb.planning.result import _inputs, _json, _not_guards, _unit, held_designations
+from kb.planning.records import (Call, Change, Clause, EntityStatus, Evidence, PlanTarget, Reliance, Step, Supply,
+                                 Wait)
+from kb.planning.result import _inputs, _not_guards, _unit, held_designations
 from kb.planning.time import pass_date
 
 
@@ -96,24 +98,18 @@ class Readback:
             return [x for x, on in raw.items() if on]
         return raw
 
-    def _held_json(self, t: str, eid: str, until: date | None) -> dict:
-        out = {"program": t, "name": PROGRAMS[t], "entity": eid, "reachable": True,
-               "status": self.checks[eid][t].status, "earliest": None, "held": True,
-               "held_until": until.isoformat() if until else None}
-        if self.group:
-            out["current"] = [{"entity": e.id, "status": self.checks[e.id][t].status} for e in self.entities]
-        return out
+    def _current(self, t: str) -> list[EntityStatus]:
+        return [EntityStatus(e.id, self.checks[e.id][t].status) for e in self.entities]
 
-    def _target_json(self, t: str, eid: str | None, dated: dict) -> dict:
-        current = [{"entity": e.id, "status": self.checks[e.id][t].status} for e in self.entities]
-        out = {"program": t, "name": PROGRAMS[t], "entity": eid, "reachable": eid is not None,
-               "status": self.checks[eid][t].status if eid else None,
-               "earliest": dated[(t, eid)].day.isoformat() if eid else None}
-        if self.group:
-            out["current"] = current
-        elif eid is None:
-            out["status"] = current[0]["status"]
-        return out
+    def _held_target(self, t: str, eid: str, until: date | None) -> PlanTarget:
+        return PlanTarget(t, PROGRAMS[t], eid, True, self.checks[eid][t].status, None, held=True, held_until=until,
+                          current=self._current(t) if self.group else None)
+
+    def _target(self, t: str, eid: str | None, dated: dict) -> PlanTarget:
+        current = self._current(t)
+        status = self.checks[eid][t].status if eid else None if self.group else current[0].status
+        return PlanTarget(t, PROGRAMS[t], eid, eid is not None, status, dated[(t, eid)].day if eid else None,
+                          current=current if self.group else None)
 
     # -- steps -----------------------------------------------------------------------
     def _entity_walks(self, assignment: dict, dated: dict, solution: dict, kinds: tuple[str, ...]):
@@ -131,7 +127,7 @@ class Readback:
             yield EntityWalk(entity, self._order(mine, dated, entity.id, relations), changes, supplies, remedies,
                              held_designations(entity), relations)
 
-    def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[dict]:
+    def _steps(self, assignment: dict, dated: dict, solution: dict) -> list[Step]:
         steps = []
         for walk in self._entity_walks(assignment, dated, solution, ("preference", "eligible_applicant", "requires")):
             entity, changes, supplies, remedies = walk.entity, walk.changes, walk.supplies, walk.remedies
@@ -141,55 +137,47 @@ class Readback:
                 tg = dated[(t, entity.id)]
                 result = self.checks[entity.id][t]
                 relies = [e for e in relations if e.target == t and (e.source in done or e.source in held)]
-                steps.append({
-                    "program": t, "name": PROGRAMS[t], "entity": entity.id, "status": result.status,
-                    "earliest": tg.day.isoformat(),
-                    "changes": [self._change_json(c, t, result) for c in changes
-                                if any(p == t for p, _ in c["serves"]) or self._keeps_for(c, t, changes)],
-                    "supply": [self._supply_json(s, entity) for s in supplies if any(p == t for p, _ in s["serves"])],
-                    "waits": [self._wait_json(w, entity) for w in tg.waits],
-                    "evidence": self._evidence(result, remedies, t),
-                    "options": self._options(entity.id, t, tg.day, solution),
-                    "relies_on": [self._edge_ref(e, held) for e in relies],
-                    "after": [e.source for e in relies if e.source in done and e.type in ("preference", "requires")],
-                    "calls": [self._call_json(c) for c in tg.calls],
-                })
+                steps.append(Step(
+                    t, PROGRAMS[t], entity.id, result.status, tg.day,
+                    changes=[self._change(c, t, result) for c in changes
+                             if any(p == t for p, _ in c["serves"]) or self._keeps_for(c, t, changes)],
+                    supply=[self._supply(s, entity) for s in supplies if any(p == t for p, _ in s["serves"])],
+                    waits=[self._wait(w, entity) for w in tg.waits],
+                    evidence=self._evidence(result, remedies, t),
+                    options=self._options(entity.id, t, tg.day, solution),
+                    relies_on=[self._edge_ref(e, held) for e in relies],
+                    after=[e.source for e in relies if e.source in done and e.type in ("preference", "requires")],
+                    calls=[self._call(c) for c in tg.calls],
+                ))
                 done.append(t)
         # the order above keeps preference and prerequisite edges; the dates
         # respect them too (a title is granted before it is leaned on), so
         # date order keeps them
         rank = {id(s): i for i, s in enumerate(steps)}
-        return sorted(steps, key=lambda s: (s["earliest"], rank[id(s)]))
+        return sorted(steps, key=lambda s: (s.earliest, rank[id(s)]))
 
-    def _call_json(self, c: dict) -> dict:
-        out = {"kind": c["kind"], "call": c["call"].isoformat()}
+    def _call(self, c: dict) -> Call:
         if c["kind"] == "year_count":
-            out["fields"] = c["fields"]
-            out["year"] = c["year"]
-            out["why"] = (f"the {c['year']} count ({c['fields'][-1]}) is known only once {c['year']} is over, so "
-                          f"the earliest call that can show it is the one of {c['call'].year} (assumed "
-                          f"{c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice)")
-        elif c["kind"] == "yearly":
-            out["fields"] = c["fields"]
-            out["year"] = c["year"]
-            out["why"] = (f"{', '.join(c['fields'])} count a whole year (the last full year before the "
-                          f"application): {c['year']} is the first year that can still reach the planned "
-                          f"figure{'s' if len(c['fields']) > 1 else ''}, so the earliest call that can show "
-                          f"{'them' if len(c['fields']) > 1 else 'it'} is the one of {c['call'].year} "
-                          f"(assumed {c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice); "
-                          f"if {c['year']} falls short, one year later")
-        else:
-            out["source"] = c["source"]
-            out["granted"] = c["granted"].isoformat()
-            out["citation"] = c["citation"].to_json()
-            out["quote"] = c["quote"]
-            out["why"] = (f"leans on {c['source']} ({c['kind']}, {c['citation'].program} "
-                          f"{c['citation'].label()}「{c['quote']}」), which can be granted by {c['granted']} "
-                          f"(assumed {self.processing_months} months after its application), so it is filed "
-                          f"at the next call, {c['call'].isoformat()}"
-                          + (f"; without the {c['kind']} it could be filed from {c['unaided']}"
-                             if c.get("unaided") and c["unaided"] < c["call"] else ""))
-        return out
+            why = (f"the {c['year']} count ({c['fields'][-1]}) is known only once {c['year']} is over, so "
+                   f"the earliest call that can show it is the one of {c['call'].year} (assumed "
+                   f"{c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice)")
+            return Call(c["kind"], c["call"], why, fields=c["fields"], year=c["year"])
+        if c["kind"] == "yearly":
+            why = (f"{', '.join(c['fields'])} count a whole year (the last full year before the "
+                   f"application): {c['year']} is the first year that can still reach the planned "
+                   f"figure{'s' if len(c['fields']) > 1 else ''}, so the earliest call that can show "
+                   f"{'them' if len(c['fields']) > 1 else 'it'} is the one of {c['call'].year} "
+                   f"(assumed {c['call'].isoformat()}; 原则上每年一次, the date is set by that year's notice); "
+                   f"if {c['year']} falls short, one year later")
+            return Call(c["kind"], c["call"], why, fields=c["fields"], year=c["year"])
+        why = (f"leans on {c['source']} ({c['kind']}, {c['citation'].program} "
+               f"{c['citation'].label()}「{c['quote']}」), which can be granted by {c['granted']} "
+               f"(assumed {self.processing_months} months after its application), so it is filed "
+               f"at the next call, {c['call'].isoformat()}"
+               + (f"; without the {c['kind']} it could be filed from {c['unaided']}"
+                  if c.get("unaided") and c["unaided"] < c["call"] else ""))
+        return Call(c["kind"], c["call"], why, source=c["source"], granted=c["granted"], citation=c["citation"],
+                    quote=c["quote"])
 
     def _keeps_for(self, change: dict, t: str, changes: list[dict]) -> bool:
         """A change made only to keep a part-whole relation belongs where its partner does."""
@@ -211,40 +199,26 @@ class Readback:
         except nx.NetworkXUnfeasible:   # a precedence cycle: fall back on the dates
             return sorted(mine, key=lambda t: rank[t])
 
-    def _change_json(self, c: dict, t: str, result) -> dict:
+    def _change(self, c: dict, t: str, result) -> Change:
         v = c["var"]
         serves = [cid for p, cid in c["serves"] if p == t]
         failing = {f.condition: f for f in result.failed} | {u.condition: u for u in result.unknown}
-        out = {"field": v.name, "from": _json(c["from"]), "to": _json(c["to"]),
-               "for": [cid for cid in serves if cid in failing],
-               "keeps": [cid for cid in serves if cid not in failing]}
-        if c.get("with"):
-            out["with"] = c["with"]
-        nodes = [self.kb.nodes[cid] for cid in out["for"] + out["keeps"]]
-        if nodes:
-            out["citations"] = [n.citation.to_json() for n in nodes]   # in the order of for + keeps
-        unit = _unit(self.kb, v.name, nodes)
-        if unit:
-            out["unit"] = unit
+        out = Change(v.name, c["from"], c["to"], [cid for cid in serves if cid in failing],
+                     [cid for cid in serves if cid not in failing], with_=c.get("with") or None)
+        nodes = [self.kb.nodes[cid] for cid in out.for_ + out.keeps]
+        out.citations = [n.citation for n in nodes] or None   # in the order of for + keeps
+        out.unit = _unit(self.kb, v.name, nodes) or None
         leaves = [n for top in nodes for n in _not_guards(top) if not n.children and v.name in _inputs(n)]
-        if leaves:   # the clause that sets the figure, more precise than its top-level condition
-            out["where"] = [{"condition": n.id, "citation": n.citation.to_json(), "quote": n.quote}
-                            for n in {n.id: n for n in leaves}.values()]
-        others = sorted({p for p, _ in c["serves"] if p != t})
-        if others:
-            out["also_for"] = others
+        # the clause that sets the figure, more precise than its top-level condition
+        out.where = [Clause(n.id, n.citation, n.quote) for n in {n.id: n for n in leaves}.values()] or None
+        out.also_for = sorted({p for p, _ in c["serves"] if p != t}) or None
         disc = [f.discretion for f in result.failed if f.condition in serves and f.discretion]
-        if disc:
-            out["discretion"] = disc[0]
+        out.discretion = disc[0] if disc else None
         return out
 
-    def _supply_json(self, s: dict, entity) -> dict:
+    def _supply(self, s: dict, entity) -> Supply:
         tops = sorted({cid for _, cid in s["serves"]})
-        out = {"field": s["field"], "assumed": _json(s["assumed"]), "for": tops}
-        needs = self._needs(s, entity, [self.kb.nodes[cid] for cid in tops])
-        if needs:
-            out["needs"] = needs
-        return out
+        return Supply(s["field"], s["assumed"], tops, self._needs(s, entity, [self.kb.nodes[cid] for cid in tops]))
 
     def _needs(self, s: dict, entity, tops: list[Node]) -> str | None:
         """What the supplied figure must be for the plan to hold, in the texts' terms."""
@@ -280,10 +254,9 @@ class Readback:
                     out.append(f"one of {', '.join(p['values'])} ({n.citation.label()})")
         return "; ".join(dict.fromkeys(out)) or None
 
-    def _wait_json(self, w: dict, entity) -> dict:
+    def _wait(self, w: dict, entity) -> Wait:
         node = w["node"]
-        return {"condition": w["condition"], "citation": node.citation.to_json(), "until": w["until"].isoformat(),
-                "why": self._time_words(node, entity, w["until"])}
+        return Wait(w["condition"], node.citation, w["until"], self._time_words(node, entity, w["until"]))
 
     def _time_words(self, node: Node, entity, until: date | None) -> str:
         p, v = node.params, entity.values
@@ -315,18 +288,17 @@ class Readback:
             return f"{p['field']}: growth is judged on later years {when}; supply those years' counts"
         return when
 
-    def _evidence(self, result, remedies: list[dict], t: str) -> list[dict]:
-        out = [{"condition": f.condition, "citation": f.citation.to_json(), "quote": self.kb.nodes[f.condition].quote,
-                "action": "prepare evidence"} for f in result.evidence]
+    def _evidence(self, result, remedies: list[dict], t: str) -> list[Evidence]:
+        out = [Evidence(f.condition, f.citation, self.kb.nodes[f.condition].quote, "prepare evidence")
+               for f in result.evidence]
         for r in remedies:
             for p, cid in r["serves"]:
                 if p == t:
                     node = self.kb.nodes[cid]
-                    out.append({"condition": cid, "citation": node.citation.to_json(), "quote": node.quote,
-                                "attest": r["attest"],
-                                "action": "attested false: remedy it, then prepare evidence (not a figure to change)"})
+                    out.append(Evidence(cid, node.citation, node.quote,
+                                        "attested false: remedy it, then prepare evidence (not a figure to change)",
+                                        attest=r["attest"]))
         return out
 
-    def _edge_ref(self, e, held: set) -> dict:
-        return {"type": e.type, "source": e.source, "target": e.target, "citation": e.citation.to_json(),
-                "quote": e.quote, "held": e.source in held}
+    def _edge_ref(self, e, held: set) -> Reliance:
+        return Reliance(e.type, e.source, e.target, e.citation, e.quote, e.source in held)

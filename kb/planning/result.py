@@ -1,12 +1,13 @@
-"""The plan as data (Plan, to_json) and the small helpers its parts share."""
+"""The plan as data (Plan, to_json; its parts are kb/planning/records.py) and the
+small helpers the planner's stages share."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from kb.law.model import Node
+from kb.planning.records import Cycle, Limit, PartialTarget, PlanTarget, Step
 
 DEFAULT_HORIZON = 3
 # Seconds every solver call of one plan shares; past it the plan says so and
@@ -47,23 +48,6 @@ def _unit(kb, name: str, nodes: list[Node]) -> str | None:
     return None
 
 
-def _json(value):
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return int(value)
-        as_float = float(value)
-        return as_float if Fraction(str(as_float)) == value else f"{value.numerator}/{value.denominator}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_json(x) for x in value]
-    return str(value)
-
-
 def held_designations(entity) -> dict[str, date | None]:
     """Programs whose title the entity holds on as_of (granted, not expired,
     not revoked since), with the expiry where known."""
@@ -85,10 +69,10 @@ class Plan:
     as_of: date
     horizon: int
     group: bool
-    targets: list[dict] = field(default_factory=list)
-    steps: list[dict] = field(default_factory=list)
-    impossible: list[dict] = field(default_factory=list)
-    cycles: list[dict] = field(default_factory=list)
+    targets: list[PlanTarget] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    impossible: list[Limit] = field(default_factory=list)
+    cycles: list[Cycle] = field(default_factory=list)
     solver_ms: float | None = None
     timeout: float | None = None
     call_month: int | None = None
@@ -96,12 +80,15 @@ class Plan:
     complete: bool = True             # every solver call answered within the time limit
     found: bool = True                # a joint solution was found (False: only the partial plan)
     cut: list[str] = field(default_factory=list)   # the stages the time limit cut short
-    partial: list[dict] = field(default_factory=list)   # without a solution: what time alone decides
+    partial: list[PartialTarget] = field(default_factory=list)   # without a solution: what time alone decides
 
     def to_json(self) -> dict[str, Any]:
+        """The plan as ``regkb plan --json`` prints it: the edge where the records become JSON."""
+        def each(records):
+            return [x.to_json() for x in records]
         return {"org": self.org, "as_of": self.as_of.isoformat(), "horizon": self.horizon,
-                "targets": self.targets, "steps": self.steps, "impossible": self.impossible,
-                "cycles": self.cycles, **({"partial": self.partial} if not self.found else {}),
+                "targets": each(self.targets), "steps": each(self.steps), "impossible": each(self.impossible),
+                "cycles": each(self.cycles), **({"partial": each(self.partial)} if not self.found else {}),
                 "assumptions": {"call_month": self.call_month, "processing_months": self.processing_months},
                 "solver": {"name": "z3", "ms": self.solver_ms, "timeout_s": self.timeout,
                            "complete": self.complete, "found": self.found, "cut_short": self.cut}}

@@ -8,9 +8,15 @@ applicant notebook shows them.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
+
+from typing import TYPE_CHECKING
 
 from kb.law.model import PROGRAMS
+
+if TYPE_CHECKING:   # annotations only: the pictures draw what the planner made
+    from kb.planning.records import Step
+    from kb.planning.result import Plan
 
 # status of a top-level condition → (mark, fill colour)
 # (the CJK font has no ✔ ✘, so the pictures use √ ×)
@@ -78,45 +84,46 @@ def matrix_png(kb, report, title: str | None = None) -> bytes:
     return _png(fig)
 
 
-def timeline_png(plan: dict, title: str | None = None) -> bytes:
+def timeline_png(plan: Plan, steps: list[Step] | None = None, title: str | None = None) -> bytes:
     """The plan's applications on a calendar: each step's date, the waits
     before it (a time bar running out), the calls it waits for, and the
-    preference or prerequisite it leans on (an arrow from the earlier step)."""
-    steps = plan["steps"]
-    as_of = date.fromisoformat(plan["as_of"])
-    days = [date.fromisoformat(s["earliest"]) for s in steps] or [as_of]
+    preference or prerequisite it leans on (an arrow from the earlier step).
+    ``steps``: the steps to draw, when not the plan's own (the report's partial plan)."""
+    steps = plan.steps if steps is None else steps
+    as_of = plan.as_of
+    days = [s.earliest for s in steps] or [as_of]
     end = max(days + [as_of]) + timedelta(days=120)
     fig, ax = _figure(10, 1.2 + 0.55 * max(len(steps), 1))
     import matplotlib.dates as mdates
     ax.axvline(as_of, color="#555555", linestyle="-", linewidth=1)
     ax.text(as_of, len(steps) + 0.1, f" as of {as_of}", fontsize=8, color="#555555", va="bottom")
-    calls = sorted({c["call"] for s in steps for c in s.get("calls", [])})
+    calls = sorted({c.call for s in steps for c in s.calls})
     for c in calls:
-        ax.axvline(date.fromisoformat(c), color="#1e88e5", linestyle=":", linewidth=1)
+        ax.axvline(c, color="#1e88e5", linestyle=":", linewidth=1)
     row = {}
     for i, s in enumerate(steps):
         y = len(steps) - 1 - i
-        row[s["program"], s["entity"]] = y
-        day = date.fromisoformat(s["earliest"])
-        for w in s["waits"]:
-            until = date.fromisoformat(w["until"])
-            ax.plot([as_of, until], [y, y], color="#ffb74d", linewidth=6, solid_capstyle="butt", alpha=0.8)
+        row[s.program, s.entity] = y
+        day = s.earliest
+        for w in s.waits:
+            ax.plot([as_of, w.until], [y, y], color="#ffb74d", linewidth=6, solid_capstyle="butt", alpha=0.8)
         if day > as_of:
             ax.plot([as_of, day], [y, y], color="#bdbdbd", linewidth=1, linestyle="--")
-        colour = "#43a047" if not s["changes"] and not s["supply"] else "#e53935"
+        colour = "#43a047" if not s.changes and not s.supply else "#e53935"
         ax.plot([day], [y], marker="D", markersize=9, color=colour)
-        who = f" [{s['entity']}]" if plan.get("group") or len({x['entity'] for x in steps}) > 1 else ""
-        n = len(s["changes"])
+        # the entity is named when the steps are of more than one (the JSON this once read had no
+        # "group" key, so a group's plan with one entity applying never named it either)
+        who = f" [{s.entity}]" if len({x.entity for x in steps}) > 1 else ""
+        n = len(s.changes)
         extra = f"; {n} change{'s' if n != 1 else ''}" if n else ""
-        ax.text(day + timedelta(days=12), y + 0.12, f"{i + 1}. {s['name']}{who}\n{day}{extra}",
+        ax.text(day + timedelta(days=12), y + 0.12, f"{i + 1}. {s.name}{who}\n{day}{extra}",
                 fontsize=8, va="center")
     for s in steps:
-        for source in s.get("after", []):
-            a = (source, s["entity"])
+        for source in s.after:
+            a = (source, s.entity)
             if a in row:
-                src = next(x for x in steps if (x["program"], x["entity"]) == a)
-                ax.annotate("", xy=(date.fromisoformat(s["earliest"]), row[s["program"], s["entity"]]),
-                            xytext=(date.fromisoformat(src["earliest"]), row[a]),
+                src = next(x for x in steps if (x.program, x.entity) == a)
+                ax.annotate("", xy=(s.earliest, row[s.program, s.entity]), xytext=(src.earliest, row[a]),
                             arrowprops={"arrowstyle": "->", "color": "#6a1b9a", "lw": 1})
     ax.set_ylim(-0.8, len(steps) + 0.6)
     ax.set_xlim(as_of - timedelta(days=30), end + timedelta(days=200))
@@ -124,7 +131,7 @@ def timeline_png(plan: dict, title: str | None = None) -> bytes:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.set_title((title or f"申报时间线 Application timeline — {plan['org']}") +
+    ax.set_title((title or f"申报时间线 Application timeline — {plan.org}") +
                  "\n◆ apply (green: no change needed; red: after changes)   ■ waiting for a time bar   "
                  "┆ assumed yearly call   → leans on an earlier title", fontsize=9, loc="left")
     if not steps:

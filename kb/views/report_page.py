@@ -15,7 +15,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from kb.law.model import PROGRAMS, Citation
+from kb.law.model import PROGRAMS
+from kb.planning.records import Step
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"   # kb/templates
 STATUS_MARK = {"qualifies": "✔ 符合 qualifies", "fails": "✘ 不符合 fails", "undetermined": "? 待定 undetermined"}
@@ -50,30 +51,28 @@ def _texts(kb, programs: list[str]) -> list[dict]:
              "programs": [PROGRAMS[p] for p in t["programs"]]} for t in texts_applied(kb, programs)]
 
 
-def _step_lines(s: dict) -> list[str]:
+def _step_lines(s: Step) -> list[str]:
     from kb.planning.words import change_words
     lines = []
-    said = {(c["kind"], c.get("source")) for c in s.get("calls", [])}
-    for e in s["relies_on"]:
-        if (e["type"], e["source"]) in said:   # the call line below says it, with the dates
+    said = {(c.kind, c.source) for c in s.calls}
+    for e in s.relies_on:
+        if (e.type, e.source) in said:   # the call line below says it, with the dates
             continue
-        how = "holds" if e["held"] else "after"
-        lines.append(f"{how} {PROGRAMS.get(e['source'], e['source'])}: {e['type']}, "
-                     f"{Citation(**e['citation']).label()}「{e['quote']}」")
-    for c in s["changes"]:
-        where = ", ".join(f"{Citation(**w['citation']).label()}「{w['quote']}」" for w in c.get("where", [])
-                          if w.get("quote"))
+        how = "holds" if e.held else "after"
+        lines.append(f"{how} {PROGRAMS.get(e.source, e.source)}: {e.type}, {e.citation.label()}「{e.quote}」")
+    for c in s.changes:
+        where = ", ".join(f"{w.citation.label()}「{w.quote}」" for w in c.where or [] if w.quote)
         lines.append(f"change {change_words(c)}" + (f" — {where}" if where else ""))
-    for c in s.get("calls", []):
-        lines.append(c["why"])
-    for w in s["waits"]:
-        lines.append(f"wait until {w['until']}: {Citation(**w['citation']).label()} {w['why']}")
-    for su in s["supply"]:
-        lines.append(f"supply {su['field']}: {su.get('needs') or 'the profile does not say, and the plan needs it'}")
-    for e in s["evidence"]:
-        if e.get("attest"):
-            lines.append(f"{Citation(**e['citation']).label()}「{e['quote']}」: {e['action']}")
-    if s.get("partial"):
+    for c in s.calls:
+        lines.append(c.why)
+    for w in s.waits:
+        lines.append(f"wait until {w.until}: {w.citation.label()} {w.why}")
+    for su in s.supply:
+        lines.append(f"supply {su.field}: {su.needs or 'the profile does not say, and the plan needs it'}")
+    for e in s.evidence:
+        if e.attest:
+            lines.append(f"{e.citation.label()}「{e.quote}」: {e.action}")
+    if s.partial:
         lines.append("changes not computed: the time limit ran out (see above)")
     elif not lines:
         lines.append("no change needed; prepare the evidence below")
@@ -94,24 +93,21 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
     steps = planned.steps
     if planned.partial:
         # no joint solution within the time limit: show what time alone decides, in date order
-        steps = sorted(({"program": x["program"], "name": PROGRAMS[x["program"]], "entity": x["entity"],
-                         "status": x["status"], "earliest": x["earliest"], "waits": x["waits"],
-                         "changes": [], "supply": [], "calls": [], "after": [], "relies_on": [],
-                         "evidence": [], "partial": True} for x in planned.partial),
-                       key=lambda s: s["earliest"])
+        steps = sorted((Step(x.program, PROGRAMS[x.program], x.entity, x.status, x.earliest, waits=x.waits,
+                              partial=True) for x in planned.partial),
+                       key=lambda s: s.earliest)
     group = hasattr(loaded, "entities")
     earliest = {}   # (program, entity or None) → what the plan says of it
     for t in planned.targets:
-        who = t.get("entity") if group else None
-        if t.get("held"):
-            earliest[t["program"], who] = f"held until {t['held_until']}" if t["held_until"] else "held"
-        elif t["earliest"]:
-            earliest[t["program"], who] = t["earliest"]
+        who = t.entity if group else None
+        if t.held:
+            earliest[t.program, who] = f"held until {t.held_until}" if t.held_until else "held"
+        elif t.earliest:
+            earliest[t.program, who] = str(t.earliest)
         if group:
-            for c in t.get("current", []):
-                if c["entity"] != t.get("entity"):
-                    earliest.setdefault((t["program"], c["entity"]),
-                                        f"→ {t['entity']} applies" if t.get("entity") else "not reachable")
+            for c in t.current or []:
+                if c.entity != t.entity:
+                    earliest.setdefault((t.program, c.entity), f"→ {t.entity} applies" if t.entity else "not reachable")
     matrix, failures, unknowns, checklists = [], [], [], []
     for r in report.results:
         name = PROGRAMS[r.program]
@@ -144,17 +140,17 @@ def context(kb, profile, targets: list[str] | None = None, **plan_options) -> di
             checklists.append({"name": name, "entity": r.entity or "", "items": items})
     notes = plan_text(planned).split("\n")[1:3]
     notes = [n for n in notes if n and not n.startswith("Targets") and n.strip()]
-    impossible = [f"{', '.join(PROGRAMS.get(x, x) for x in i['programs'])}: {i['why']}" for i in planned.impossible]
+    impossible = [f"{', '.join(PROGRAMS.get(x, x) for x in i.programs)}: {i.why}" for i in planned.impossible]
     title = f"申报评估报告 Application report — {getattr(loaded, 'name', None) or loaded.id}"
     return {
         "title": title, "org_name": loaded.id, "as_of": str(loaded.as_of), "group": group,
         "texts": _texts(kb, programs), "matrix": matrix, "failures": failures, "unknowns": unknowns,
-        "steps": [{"earliest": s["earliest"], "name": PROGRAMS[s["program"]], "entity": s["entity"],
+        "steps": [{"earliest": str(s.earliest), "name": PROGRAMS[s.program], "entity": s.entity,
                    "lines": _step_lines(s)} for s in steps],
         "plan_notes": notes, "impossible": impossible, "checklists": checklists,
         "matrix_png": base64.b64encode(matrix_png(kb, report)).decode("ascii"),
-        # the picture reads a plan's JSON (kb/views/pictures.py), with the steps this page shows
-        "timeline_png": base64.b64encode(timeline_png({**planned.to_json(), "steps": steps})).decode("ascii"),
+        # the picture of the steps this page shows (the partial plan's, without a joint solution)
+        "timeline_png": base64.b64encode(timeline_png(planned, steps)).decode("ascii"),
         "plan": planned,
     }
 

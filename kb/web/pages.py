@@ -104,20 +104,21 @@ def results_context(options: Options, profile: dict) -> dict:
 
 
 def plan_context(options: Options, profile: dict) -> dict:
-    data = service.plan(options, profile)
-    steps = sorted(data.get("steps") or [], key=lambda s: (s.get("earliest") or "9999", s.get("program", "")))
-    return {"plan": data, "steps": steps, "profile_json": json.dumps(profile, ensure_ascii=False),
-            "targets": options.all("target"),
-            "timeline": timeline_picture(data, steps)}
+    planned = service.planned(options, profile)
+    # the template shows the plan's JSON, the API's words; the picture draws the typed steps
+    data = planned.to_json()
+    order = sorted(range(len(planned.steps)), key=lambda i: (planned.steps[i].earliest, planned.steps[i].program))
+    return {"plan": data, "steps": [data["steps"][i] for i in order],
+            "profile_json": json.dumps(profile, ensure_ascii=False), "targets": options.all("target"),
+            "timeline": timeline_picture(planned, [planned.steps[i] for i in order])}
 
 
-def timeline_picture(data: dict, steps: list[dict]) -> str | None:
+def timeline_picture(planned, steps: list) -> str | None:
     """The plan's dated steps on a calendar: the picture the report and the notebook show."""
     from kb.views.pictures import timeline_png
-    dated = [s for s in steps if s.get("earliest")]
-    if not dated:
+    if not steps:
         return None
-    return "data:image/png;base64," + base64.b64encode(timeline_png({**data, "steps": dated})).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(timeline_png(planned, steps)).decode("ascii")
 
 
 def compare_context(options: Options) -> dict:

@@ -167,11 +167,17 @@ def targets(options: Options, kb) -> list[str] | None:
     return chosen
 
 
-def plan(options: Options, profile: Any) -> dict:
+def planned(options: Options, profile: Any):
+    """The plan (kb.planning's typed Plan) for the pages, which draw from it."""
     from kb.planning import plan as make_plan
     opts = plan_options(options)
     kb = knowledge_base(options)
-    return make_plan(kb, load(profile, options), targets(options, kb), as_of=options.as_of, **opts).to_json()
+    return make_plan(kb, load(profile, options), targets(options, kb), as_of=options.as_of, **opts)
+
+
+def plan(options: Options, profile: Any) -> dict:
+    """The plan as the API returns it: its JSON, made here at the edge."""
+    return planned(options, profile).to_json()
 
 
 def report(options: Options, profile: Any, source: str = "form") -> str:
