@@ -333,6 +333,24 @@ def test_attested_false_is_evidence_to_remedy_not_a_change(kb, tmp_path):
 from cli_runner import regkb  # noqa: E402  (in-process: the same argv, status and output)
 
 
+def test_json_is_made_at_the_edge(kb):
+    """The plan holds 不低于90% as the exact 9/10 and dates as dates; its JSON says 0.9 and
+    YYYY-MM-DD, with a step's keys in the order the contract has always had."""
+    p = planned(kb, ORGS / "bj-wangjing-platform.yaml")
+    platform = step(p, "beijing.platform")
+    [sat] = [c for c in platform.changes if c.field == "performance.satisfaction"]
+    assert sat.new == Fraction(9, 10) and isinstance(platform.earliest, date)
+    data = p.to_json()
+    [js] = [s for s in data["steps"] if s["program"] == "beijing.platform"]
+    assert list(js) == ["program", "name", "entity", "status", "earliest", "changes", "supply", "waits", "evidence",
+                        "options", "relies_on", "after", "calls"]
+    assert js["earliest"] == platform.earliest.isoformat()
+    [jc] = [c for c in js["changes"] if c["field"] == "performance.satisfaction"]
+    assert (jc["from"], jc["to"]) == (0.89, 0.9)
+    assert jc["citations"][0] == sat.citations[0].to_json()
+    assert json.loads(json.dumps(data)) == data   # nothing but JSON values
+
+
 def test_cli_plan_json_contract():
     out = regkb("plan", str(ORGS / "group-jingrong.yaml"), "--json")
     assert out.returncode == 0, out.stderr
