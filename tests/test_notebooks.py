@@ -102,11 +102,13 @@ def test_committed_notebook_has_no_outputs_and_no_machine_paths(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_uses_only_the_public_api(name):
-    """No logic in a notebook: it imports the project only through kb.api (and the font)."""
+    """No logic in a notebook: it imports the project only through the notebook API
+    (``from kb import KB``, kb.notebook.api) and the font."""
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     imported = set(re.findall(r"^\s*(?:from|import)\s+(kb[\w.]*)", code, re.M))
-    assert imported <= {"kb.notebook.api", "kb.io.fonts"}, imported
+    assert imported <= {"kb", "kb.notebook.api", "kb.io.fonts"}, imported
+    assert not re.search(r"^\s*from kb import (?!KB\b\s*$)", code, re.M), "from kb, a notebook takes only KB"
     headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
                 if line.startswith("## ")]
     assert len(headings) >= 5 and all("?" in h or "？" in h for h in headings), headings
