@@ -129,7 +129,7 @@ def set_of(values: Iterable[Any]) -> str:
 
 
 def within_years(years: Any) -> str:
-    return f"within {years} years"
+    return f"within {years} year" if years == 1 else f"within {years} years"
 
 
 def at_least(k: Any, n: Any) -> str:

@@ -138,7 +138,7 @@ def describe(node: dict, function: str | None, functions: dict[str, str]) -> tup
         details += [("项目 programs", ", ".join(node.get("programs") or [])), ("原因 reasons", re_),
                     ("期限 window", f"{node.get('years')} 年 years")]
         return (f"因{rz}被撤销{'、'.join(node.get('programs') or [])}称号后 {node.get('years')} 年内不得申请",
-                f"no application within {node.get('years')} years of a revocation of "
+                f"no application {within_years(node.get('years'))} of a revocation of "
                 f"{', '.join(node.get('programs') or [])} for {re_}", details)
     if kind == "reapplication":
         progs = ", ".join(node.get("programs") or [])

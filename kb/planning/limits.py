@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.reasoning.check import FAILED, fmt
+from kb.law.wording import fmt
+from kb.reasoning.check import FAILED
 from kb.law.model import PROGRAMS
 from kb.planning.model import fixed_reason
 from kb.planning.records import Cycle, Edge, Limit

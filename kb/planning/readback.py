@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import z3
 
-from kb.reasoning.check import fmt
+from kb.law.wording import fmt, unit_suffix
 from kb.law.model import PROGRAMS, Node
 from kb.planning.model import Var, _py, fixed_reason
 from kb.planning.records import (Call, Change, Clause, EntityStatus, Evidence, PlanTarget, Reliance, Step, Supply,
@@ -244,8 +244,7 @@ class Readback:
             for n in _not_guards(top):
                 p = n.params
                 if n.kind == "threshold" and name in p["measure"].args:
-                    unit = p.get("unit")
-                    unit = f" {unit}" if unit and unit != "share" else ""
+                    unit = unit_suffix(p.get("unit"), encoded=True)
                     what = "" if p["measure"].kind == "field" else f"{p['measure'].describe()} "
                     out.append(f"{what}{p['op']} {fmt(p['value'])}{unit} ({n.citation.label()})")
                 elif n.kind == "boolean" and p["field"] == name:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from kb.reasoning.check import fmt
+from kb.law.wording import fmt, unit_suffix
 
 from kb.planning.records import Change, json_value
 
@@ -44,7 +44,7 @@ def _secs(value) -> str:
 
 
 def change_words(c: Change) -> str:
-    unit = "" if not c.unit or c.unit == "share" else f" {c.unit}"
+    unit = unit_suffix(c.unit, encoded=True)
     # the values as the plan's JSON gives them, so the words match what --json says
     frm, to = json_value(c.old), json_value(c.new)
     text = f"{c.field} {_show(frm)} → {_show(to)}"
