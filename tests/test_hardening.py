@@ -25,8 +25,8 @@ import pytest
 from conftest import ROOT, knowledge_base
 from kb.cli import main
 from kb.io.errors import InputError, InputErrors
-from kb.io.inputs import (MAX_BYTES, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, parse_json, parse_number, parse_text,
-                       read_document)
+from kb.io.inputs import MAX_BYTES, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, parse_json, parse_number
+from kb.io.yamlio import parse_text, read_document
 from kb.io.outputs import atomic_write, check_output
 from kb.profile import load_profile
 from kb.screening.cells import parse_column

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, knowledge_base
 from kb.io.errors import InputError
-from kb.io.inputs import parse_text, read_document
+from kb.io.yamlio import parse_text, read_document
 from kb.population import generate, to_frame
 from kb.profile import profile_from_row
 from kb.screening.screen import screen

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.io.errors import InputError, InputErrors
-from kb.io.inputs import parse_text, read_text
+from kb.io.inputs import read_text
+from kb.io.yamlio import parse_text
 from kb.law.fields import FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES
 from kb.law.model import CITY_ZH
 from kb.profile.records import Group, Profile

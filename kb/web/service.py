@@ -102,27 +102,10 @@ def parse_body(body: bytes, source: str = "request body") -> Any:
 
 
 def parse_text(text: str, source: str, json_only: bool = False) -> Any:
-    """A profile document (JSON, or YAML for uploads) from text."""
-    try:
-        from kb.io import inputs                    # the one guard every reader shares
-    except ImportError:                          # pragma: no cover - older tree
-        inputs = None
-    if inputs is not None and hasattr(inputs, "parse_text"):
-        return inputs.parse_text(text, source, json_only=json_only)
-    def no_duplicates(pairs):
-        out = {}
-        for k, v in pairs:
-            if k in out:
-                raise InputError(source, k, "expected each key once; it appears twice")
-            out[k] = v
-        return out
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
-    except json.JSONDecodeError as exc:
-        if json_only:
-            raise InputError(source, f"line {exc.lineno}", f"expected valid JSON ({exc.msg})") from None
-    from kb.profile import _parse                # YAML with the loader's own checks
-    return _parse(text, source)
+    """A profile document (JSON, or YAML for uploads) from text, through the
+    reader every command uses (kb/io/yamlio.py: the limits of kb/io/inputs.py)."""
+    from kb.io.yamlio import parse_text as parse
+    return parse(text, source, json_only=json_only)
 
 
 # -- the answers, as the commands build them --------------------------------------
