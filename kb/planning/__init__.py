@@ -15,27 +15,26 @@ planner's options as the CLI, the report and the web take them).
 """
 from __future__ import annotations
 
-from datetime import date
+import importlib
 
-from kb.planning.apply import apply_step, apply_values
-from kb.planning.model import EntityModel, Var, field_type, fixed_reason
-from kb.planning.planner import Planner
-from kb.planning.records import (Call, Change, Clause, Cycle, Edge, EntityStatus, Evidence, Limit, Member, Option,
-                                 PartialTarget, PlanTarget, Reliance, Step, Supply, Wait)
-from kb.planning.result import DEFAULT_HORIZON, Plan, held_designations
-from kb.planning.schedule import Target
-from kb.planning.time import TIME_KINDS, add_years, all_path_nodes, is_time_leaf, pass_date, time_status
-from kb.planning.words import change_words, plan_text
+# Loaded on first use: `regkb` builds every subcommand's parser, and the plan
+# command's defaults (kb.planning.calls) must not pull z3 into `regkb screen`.
+_EXPORTS = {
+    "kb.planning.apply": ("apply_step", "apply_values"),
+    "kb.planning.model": ("EntityModel", "Var", "field_type", "fixed_reason"),
+    "kb.planning.planner": ("Planner", "plan"),
+    "kb.planning.records": ("Call", "Change", "Clause", "Cycle", "Edge", "EntityStatus", "Evidence", "Limit",
+                            "Member", "Option", "PartialTarget", "PlanTarget", "Reliance", "Step", "Supply", "Wait"),
+    "kb.planning.result": ("DEFAULT_HORIZON", "Plan", "held_designations"),
+    "kb.planning.schedule": ("Target",),
+    "kb.planning.time": ("TIME_KINDS", "add_years", "all_path_nodes", "is_time_leaf", "pass_date", "time_status"),
+    "kb.planning.words": ("change_words", "plan_text"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
 
 
-def plan(kb, profile, targets: list[str] | None = None, horizon: int = DEFAULT_HORIZON,
-         as_of: date | None = None, **options) -> Plan:
-    """The plan for a profile (path, mapping, Profile or Group)."""
-    return Planner(kb, kb.load(profile, as_of), targets, horizon, **options).run()
-
-
-__all__ = ["DEFAULT_HORIZON", "Call", "Change", "Clause", "Cycle", "Edge", "EntityModel", "EntityStatus",
-           "Evidence", "Limit", "Member", "Option", "PartialTarget", "Plan", "PlanTarget", "Planner", "Reliance",
-           "Step", "Supply", "TIME_KINDS", "Target", "Var", "Wait", "add_years", "all_path_nodes", "apply_step",
-           "apply_values", "change_words", "field_type", "fixed_reason", "held_designations", "is_time_leaf",
-           "pass_date", "plan", "plan_text", "time_status"]
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'kb.planning' has no attribute {name!r}")

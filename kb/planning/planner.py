@@ -42,6 +42,7 @@ limits.py (what cannot be done, and why).
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 import z3
@@ -179,3 +180,9 @@ class Planner(Schedule, Solve, Readback, Cheapest, Limits):
             else:
                 feasible[(t, eid)] = self.models[eid].program(self.kb.programs[t], tg.day)[0]
         return unreachable, feasible
+
+
+def plan(kb, profile, targets: list[str] | None = None, horizon: int = DEFAULT_HORIZON,
+         as_of: date | None = None, **options) -> Plan:
+    """The plan for a profile (path, mapping, Profile or Group)."""
+    return Planner(kb, kb.load(profile, as_of), targets, horizon, **options).run()
