@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import knowledge_base
-from kb.comparison.comparisons import FILES, PICTURE, PICTURE_KEY, png_text, render
+from kb.comparison.comparisons import FILES, render
+from kb.comparison.picture import PICTURE, PICTURE_KEY, png_text
 from test_cli import PROGRAM_IDS, regkb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,8 @@ def test_matrix_picture_colours_strictness_only_where_two_programs_share_a_measu
     nothing to be stricter than: it is shown, not coloured as the strictest."""
     from kb.reasoning.base import KnowledgeBase
     from kb.comparison.catalogue import load_catalogue
-    from kb.comparison.comparisons import matrix, picture_data
+    from kb.comparison.picture import picture_data
+    from kb.comparison.thresholds import matrix
     from kb.law.model import PROGRAMS
     kb = KnowledgeBase()
     ids = list(PROGRAMS)

@@ -17,8 +17,7 @@ import kb.lint as lint   # written alongside; see issue 3 item 4
 from kb.comparison.atonce import literal_logic, pair_conflicts
 from kb.comparison.catalogue import load_catalogue
 from kb.comparison.logic import Logic
-# PICTURE_KEY and png_text are not used here: the test of the checked-in picture reads them from here
-from kb.comparison.picture import PICTURE, PICTURE_KEY, data_hash, draw, picture_data, png_text  # noqa: F401
+from kb.comparison.picture import PICTURE, data_hash, draw, picture_data
 from kb.comparison.relation_pages import programs_markdown, relations_markdown
 from kb.comparison.relations import RELATIONS, condition_relations, program_relations
 from kb.comparison.thresholds import matrix, matrix_csv, matrix_markdown

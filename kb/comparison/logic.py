@@ -75,7 +75,7 @@ class Logic:
                 self.solver.add(a <= b)
 
     def _measure_axioms(self):
-        from kb.reasoning.compile import expand_axioms
+        from kb.law.fields import expand_axioms
         return [(a, b, "") for a, b in expand_axioms(self.kb.axioms, self.kb.functions)]
 
     # -- variables -----------------------------------------------------------

@@ -77,7 +77,7 @@ def relation_matrix_picture(base, topics: list[str] | None = None,
 
 def matrix(base, catalogue, programs: list[str] | None = None) -> Table:
     """门槛对照表: each canonical measure against each program, with the clause (kb.comparison.comparisons)."""
-    from kb.comparison.comparisons import matrix as threshold_rows
+    from kb.comparison.thresholds import matrix as threshold_rows
     ids = [p for p in PROGRAMS if p in (programs or PROGRAMS)]
     rows = []
     for r in threshold_rows(base, catalogue, ids):
@@ -91,7 +91,8 @@ def matrix(base, catalogue, programs: list[str] | None = None) -> Table:
 
 def matrix_picture(base, catalogue, programs: list[str] | None = None) -> Picture:
     """The threshold matrix as a heatmap (the picture in comparisons/)."""
-    from kb.comparison.comparisons import draw, matrix as threshold_rows, picture_data
+    from kb.comparison.picture import draw, picture_data
+    from kb.comparison.thresholds import matrix as threshold_rows
     ids = [p for p in PROGRAMS if p in (programs or PROGRAMS)]
     with keep_backend():
         return Picture(draw(picture_data(threshold_rows(base, catalogue, ids), ids)))

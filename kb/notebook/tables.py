@@ -134,7 +134,7 @@ def words(node: Node | None) -> str:
 
 def cell_list(text: str) -> list[str]:
     """A list cell of kb.screen's output (ids joined by kb.vectorized.SEP)."""
-    from kb.screening.vectorized import SEP
+    from kb.screening.results import SEP
     return [x for x in text.split(SEP) if x] if text else []
 
 

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from kb.reasoning.check import ExplainNode, ProgramResult, Reading, program_result
-from kb.reasoning.compile import (derived_measures, expand_axioms, org_facts, static_facts, tree_height,
+from kb.law.fields import expand_axioms
+from kb.reasoning.compile import (derived_measures, org_facts, static_facts, tree_height,
                         windows)
 from kb.reasoning.datalog import Engine
 from kb.law.encoding import DEFAULT_FACTS, load_documents, programs_of

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable, Iterator
 
-from kb.law.fields import expand_axioms  # noqa: F401  (kb.base and kb.relations import it from here)
 from kb.law.measures import bounds, shift_years
 from kb.law.model import Node, Program
 

@@ -21,7 +21,6 @@ import numpy as np
 from kb.law.model import Node
 from kb.screening.columns import Cat, Num, Table, full_years, mul
 from kb.screening.nodes import COMPOSITES, LEAVES, all_of
-from kb.screening.results import SEP  # noqa: F401  (kb/notebook/display.py reads it here)
 
 
 # -- the evaluator -------------------------------------------------------------
