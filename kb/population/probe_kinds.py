@@ -9,7 +9,7 @@ from fractions import Fraction
 from kb.law.fields import FIELDS, enum_values, is_list_of_enum
 from kb.law.measures import shift_years
 from kb.population.encoded import CREDIT_KINDS, REASONS
-from kb.profile import _CITY_ALIASES
+from kb.profile import CITY_ALIASES
 
 
 def _iso(d: date) -> str:
@@ -138,7 +138,7 @@ class NodeProbes:
         for v in p["values"]:
             self.add(node, f"{v}").set(name, v)
             if name == "registered_city":
-                for alias, city in _CITY_ALIASES.items():
+                for alias, city in CITY_ALIASES.items():
                     if city == v:
                         self.add(node, f"written {alias}").set(name, alias)
                 self.add(node, f"written {v.capitalize()}").set(name, v.capitalize())

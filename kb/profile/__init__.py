@@ -20,12 +20,12 @@ from kb.law.fields import FIELDS
 from kb.profile.reader import check_attest_keys, load_profile, profile_from_dict
 from kb.profile.records import CreditEvent, Designation, Group, Profile, Revocation
 from kb.profile.rows import flatten_row, profile_from_row
-# the reader's own rules, shared with the fast bulk screen (kb.screening), the
-# population generator and the web form, so all read cells and YAML alike
-from kb.profile.reader import _CITIES, _CITY_ALIASES, _parse
-from kb.profile.rows import _FALSE, _TRUE, _cell
-from kb.profile.values import _convert, _Ctx
+# the reader's own rules, shared with the fast bulk screen (kb.screening) and the
+# population generator, so both read cells alike
+from kb.profile.reader import CITIES, CITY_ALIASES
+from kb.profile.rows import read_cell
+from kb.profile.values import ReadContext, convert_value
 
 __all__ = ["load_profile", "profile_from_dict", "check_attest_keys", "flatten_row", "profile_from_row", "Profile",
-           "Group", "CreditEvent", "Designation", "Revocation", "FIELDS", "_parse", "_CITIES", "_CITY_ALIASES",
-           "_TRUE", "_FALSE", "_cell", "_convert", "_Ctx"]
+           "Group", "CreditEvent", "Designation", "Revocation", "FIELDS", "CITIES", "CITY_ALIASES",
+           "read_cell", "convert_value", "ReadContext"]

@@ -17,7 +17,7 @@ from kb.io.yamlio import parse_text
 from kb.law.fields import FIELDS, HISTORY_FIELDS, META_FIELDS, ORDERED_PAIRS, PAST_DATES
 from kb.law.model import CITY_ZH
 from kb.profile.records import Group, Profile
-from kb.profile.values import _convert, _Ctx, _date, _show
+from kb.profile.values import ReadContext, _date, _show, convert_value
 
 
 def load_profile(path: str | Path, as_of: date | None = None) -> Profile | Group:
@@ -47,16 +47,16 @@ _TREE = _tree(FIELDS)
 # Every name a user could mean, sections included, for "did you mean".
 _KNOWN = sorted(set(FIELDS) | {n.rsplit(".", i)[0] for n in FIELDS for i in (1, 2) if n.count(".") >= i})
 # The spec's three city names, however a person writes them; other cities stay as given.
-_CITIES = tuple(CITY_ZH)
-_CITY_ALIASES = {alias: city for city, zh in CITY_ZH.items() for alias in (zh, zh + "市")}
+CITIES = tuple(CITY_ZH)
+CITY_ALIASES = {alias: city for city, zh in CITY_ZH.items() for alias in (zh, zh + "市")}
 
 
-def _walk(ctx: _Ctx, data: dict, tree: dict, path: str, out: dict) -> None:
+def _walk(ctx: ReadContext, data: dict, tree: dict, path: str, out: dict) -> None:
     for key, value in data.items():
         ctx.collect(_walk_one, ctx, key, value, tree, path, out)
 
 
-def _walk_one(ctx: _Ctx, key: Any, value: Any, tree: dict, path: str, out: dict) -> None:
+def _walk_one(ctx: ReadContext, key: Any, value: Any, tree: dict, path: str, out: dict) -> None:
     name = f"{path}{key}"
     if not isinstance(key, str):
         ctx.fail(name, "expected a field name (text)")
@@ -72,12 +72,12 @@ def _walk_one(ctx: _Ctx, key: Any, value: Any, tree: dict, path: str, out: dict)
             ctx.fail(name, f"expected a map of fields ({', '.join(sub)})")
         _walk(ctx, value, sub, name + ".", out)
     else:
-        got = _convert(ctx, name, sub, value)
+        got = convert_value(ctx, name, sub, value)
         if got is not None:
             out[name] = got
 
 
-def _check_relations(ctx: _Ctx, values: dict, defaulted: set[str] = frozenset()) -> None:
+def _check_relations(ctx: ReadContext, values: dict, defaulted: set[str] = frozenset()) -> None:
     for name in PAST_DATES:
         if name in values and name not in defaulted and values[name] > ctx.as_of:
             ctx.collect(ctx.fail, name, f"expected a date on or before as_of {ctx.as_of}, got {values[name]}")
@@ -96,10 +96,10 @@ def profile_from_dict(data: dict, source: str = "<profile>", as_of: date | None 
                                        f"got {'nothing' if data is None else type(data).__name__}")
     if "group" in data or "entities" in data:
         return _group(data, source, as_of)
-    return _profile(data, _Ctx(source, "", as_of or date.today()), as_of, None, source)
+    return _profile(data, ReadContext(source, "", as_of or date.today()), as_of, None, source)
 
 
-def _own_as_of(ctx: _Ctx, data: dict, override: date | None, inherited: date | None) -> date:
+def _own_as_of(ctx: ReadContext, data: dict, override: date | None, inherited: date | None) -> date:
     if override:
         return override
     if data.get("as_of") is not None:
@@ -110,7 +110,7 @@ def _own_as_of(ctx: _Ctx, data: dict, override: date | None, inherited: date | N
     return inherited or date.today()
 
 
-def _profile(data: dict, ctx: _Ctx, override: date | None, inherited: date | None, source: str) -> Profile:
+def _profile(data: dict, ctx: ReadContext, override: date | None, inherited: date | None, source: str) -> Profile:
     ctx.as_of = _own_as_of(ctx, data, override, inherited)
     values: dict[str, Any] = {}
     _walk(ctx, data, _TREE, "", values)   # first, so a misspelled 'idd' is named as such
@@ -122,7 +122,7 @@ def _profile(data: dict, ctx: _Ctx, override: date | None, inherited: date | Non
     history = {k: values.pop(k, None) for k in HISTORY_FIELDS}
     if isinstance(values.get("registered_city"), str):
         city = values["registered_city"].strip()
-        values["registered_city"] = _CITY_ALIASES.get(city, city.lower() if city.lower() in _CITIES else city)
+        values["registered_city"] = CITY_ALIASES.get(city, city.lower() if city.lower() in CITIES else city)
     defaulted = set()
     if "founded_on" in values:
         for name in ("registered_on", "operating_since"):
@@ -144,7 +144,7 @@ def _profile(data: dict, ctx: _Ctx, override: date | None, inherited: date | Non
 
 
 def _group(data: dict, source: str, override: date | None) -> Group:
-    ctx = _Ctx(source, "", override or date.today())
+    ctx = ReadContext(source, "", override or date.today())
     for key in data:
         if key not in ("group", "entities", "as_of", "notes"):
             ctx.fail(str(key), "unexpected field in a group profile; expected only group, entities, "
@@ -160,9 +160,9 @@ def _group(data: dict, source: str, override: date | None) -> Group:
     if not isinstance(head.get("id"), str) or not head["id"].strip():
         ctx.fail("group.id", f"expected non-empty text, got {_show(head.get('id'))}")
     if head.get("name") is not None:
-        _convert(ctx, "group.name", "str", head["name"])
+        convert_value(ctx, "group.name", "str", head["name"])
     if data.get("notes") is not None:
-        _convert(ctx, "notes", "str", data["notes"])
+        convert_value(ctx, "notes", "str", data["notes"])
     as_of = override or (_date(ctx, "group.as_of", head["as_of"]) if head.get("as_of") is not None else None) \
         or (_date(ctx, "as_of", data["as_of"]) if data.get("as_of") is not None else None)
     entities = data.get("entities")
@@ -174,7 +174,7 @@ def _group(data: dict, source: str, override: date | None) -> Group:
         if not isinstance(entity, dict):
             ctx.collect(ctx.fail, at, "expected a mapping of profile fields")
             continue
-        profile = ctx.collect(_profile, entity, _Ctx(source, at + ".", override or as_of or date.today()),
+        profile = ctx.collect(_profile, entity, ReadContext(source, at + ".", override or as_of or date.today()),
                               override, as_of, f"{source}#{at}")
         if profile is None:
             continue

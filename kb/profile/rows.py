@@ -36,7 +36,7 @@ def flatten_row(row: dict[str, str], source: str, row_number: int) -> dict:
         try:
             if kind is None:
                 _unknown(where, column, None, list(FIELDS))
-            value = _cell(where, column, kind, text)
+            value = read_cell(where, column, kind, text)
         except InputError as exc:
             errors.append(exc)
             continue
@@ -50,7 +50,7 @@ def flatten_row(row: dict[str, str], source: str, row_number: int) -> dict:
     return nested
 
 
-def _cell(where: str, column: str, kind: str, text: str) -> Any:
+def read_cell(where: str, column: str, kind: str, text: str) -> Any:
     if kind == "bool":
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE

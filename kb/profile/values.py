@@ -2,7 +2,7 @@
 
 Numbers become :class:`fractions.Fraction` (0.9 must compare equal to 90%);
 each mistake is an InputError naming the dotted field and what was expected,
-collected in :class:`_Ctx` so a person sees them all at once.
+collected in :class:`ReadContext` so a person sees them all at once.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _YEAR = range(1900, 2101)
 
 
 @dataclass
-class _Ctx:
+class ReadContext:
     source: str
     prefix: str          # "entities[1]." inside a group, so errors point into the file
     as_of: date
@@ -73,7 +73,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _number(ctx: _Ctx, name: str, value: Any, what: str) -> Fraction:
+def _number(ctx: ReadContext, name: str, value: Any, what: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
         ctx.fail(name, f"expected {what}, got {_show(value)}")
     if isinstance(value, float):
@@ -87,7 +87,7 @@ def _number(ctx: _Ctx, name: str, value: Any, what: str) -> Fraction:
     return n
 
 
-def _date(ctx: _Ctx, name: str, value: Any) -> date:
+def _date(ctx: ReadContext, name: str, value: Any) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
@@ -102,7 +102,7 @@ def _date(ctx: _Ctx, name: str, value: Any) -> date:
     return value
 
 
-def _share(ctx: _Ctx, name: str, value: Any) -> Fraction:
+def _share(ctx: ReadContext, name: str, value: Any) -> Fraction:
     what = 'a share in [0, 1] such as 0.9 or "90%"'
     if isinstance(value, str):
         text = value.strip()
@@ -117,7 +117,7 @@ def _share(ctx: _Ctx, name: str, value: Any) -> Fraction:
     return share
 
 
-def _choice(ctx: _Ctx, name: str, value: Any, allowed: tuple[str, ...], what: str = "value") -> str:
+def _choice(ctx: ReadContext, name: str, value: Any, allowed: tuple[str, ...], what: str = "value") -> str:
     if not isinstance(value, str):
         ctx.fail(name, f"expected one of {', '.join(allowed)}, got {_show(value)}")
     known = enum_value(value, allowed)
@@ -134,7 +134,7 @@ def _choice(ctx: _Ctx, name: str, value: Any, allowed: tuple[str, ...], what: st
     return value
 
 
-def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
+def convert_value(ctx: ReadContext, name: str, kind: str, value: Any) -> Any:
     if kind == "str":
         if not isinstance(value, str):
             ctx.fail(name, f"expected text, got {_show(value)}")
@@ -161,7 +161,7 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
     if is_list_of_enum(kind):
         if not isinstance(value, (list, tuple)):
             ctx.fail(name, "expected a list")
-        items = [_convert(ctx, f"{name}[{i}]", item_kind(kind), v) for i, v in enumerate(value)]
+        items = [convert_value(ctx, f"{name}[{i}]", item_kind(kind), v) for i, v in enumerate(value)]
         return tuple(dict.fromkeys(items))
     if kind == "map[year]int>=0":
         return _year_map(ctx, name, value)
@@ -173,7 +173,7 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
             if not isinstance(key, str):
                 ctx.collect(ctx.fail, f"{name}.{key}", "expected a text key")
             elif flag is not None:
-                got = ctx.collect(_convert, ctx, f"{name}.{key}", "bool", flag)
+                got = ctx.collect(convert_value, ctx, f"{name}.{key}", "bool", flag)
                 if got is not None:
                     out[key] = got
         return out
@@ -182,7 +182,7 @@ def _convert(ctx: _Ctx, name: str, kind: str, value: Any) -> Any:
     raise AssertionError(f"unhandled field type {kind!r}")   # a bug in kb/law/fields.py
 
 
-def _year_map(ctx: _Ctx, name: str, value: Any) -> dict[int, Fraction]:
+def _year_map(ctx: ReadContext, name: str, value: Any) -> dict[int, Fraction]:
     if not isinstance(value, dict):
         ctx.fail(name, "expected a map from year to count, such as {2023: 120}")
     out: dict[int, Fraction] = {}
@@ -195,7 +195,7 @@ def _year_map(ctx: _Ctx, name: str, value: Any) -> dict[int, Fraction]:
         if year in out:
             ctx.fail(f"{name}.{key}", f"year {year} is given twice")
         if count is not None:
-            out[year] = _convert(ctx, f"{name}.{year}", "int>=0", count)
+            out[year] = convert_value(ctx, f"{name}.{year}", "int>=0", count)
     return out
 
 
@@ -203,7 +203,7 @@ _RECORD_CLASSES = {"credit_event": CreditEvent, "designation": Designation, "rev
 _NOT_AFTER_AS_OF = {"date", "granted_on"}
 
 
-def _records(ctx: _Ctx, name: str, record: str, value: Any) -> tuple:
+def _records(ctx: ReadContext, name: str, record: str, value: Any) -> tuple:
     schema = RECORDS[record]
     if not isinstance(value, (list, tuple)):
         ctx.fail(name, f"expected a list of {{{', '.join(schema)}}}")
@@ -215,7 +215,7 @@ def _records(ctx: _Ctx, name: str, record: str, value: Any) -> tuple:
     return tuple(out)
 
 
-def _record(ctx: _Ctx, at: str, record: str, schema: dict, item: Any):
+def _record(ctx: ReadContext, at: str, record: str, schema: dict, item: Any):
     if not isinstance(item, dict):
         ctx.fail(at, f"expected a map with {', '.join(schema)}")
     before = len(ctx.errors)
@@ -232,12 +232,12 @@ def _record(ctx: _Ctx, at: str, record: str, schema: dict, item: Any):
     return _RECORD_CLASSES[record](**fields)
 
 
-def _record_field(ctx: _Ctx, name: str, key: str, kind: str, required: bool, value: Any):
+def _record_field(ctx: ReadContext, name: str, key: str, kind: str, required: bool, value: Any):
     if value is None:
         if required:
             ctx.fail(name, "required field is missing")
         return None
-    got = _convert(ctx, name, kind, value)
+    got = convert_value(ctx, name, kind, value)
     if key in _NOT_AFTER_AS_OF and got > ctx.as_of:
         ctx.fail(name, f"expected a date on or before as_of {ctx.as_of}, got {got}")
     return got

@@ -24,7 +24,7 @@ import pandas as pd
 from kb.io.errors import InputError
 from kb.law.fields import FIELDS, RECORDS, item_kind
 # the profile reader's per-value parsing (kb.profile exports these private names for this use)
-from kb.profile import _CITIES, _CITY_ALIASES, _Ctx, _cell, _convert
+from kb.profile import CITIES, CITY_ALIASES, ReadContext, convert_value, read_cell
 
 _YEARS = range(1900, 2101)   # as kb.profile reads a year key
 
@@ -39,12 +39,12 @@ def _ymd(d: date) -> int:
 
 def _profile_value(kind: str):
     # as_of is unknown per distinct cell: records' dates are checked against it per row
-    ctx = _Ctx("", "", date.max)
+    ctx = ReadContext("", "", date.max)
 
     def parse(text: str):
         ctx.errors.clear()
         try:
-            value = _convert(ctx, "", kind, _cell("", "", kind, text))
+            value = convert_value(ctx, "", kind, read_cell("", "", kind, text))
         except InputError:
             raise _Bad from None
         if ctx.errors:   # maps and record lists collect their items' errors instead of raising
@@ -70,7 +70,7 @@ def _date(kind: str):
 
 def _city(text: str) -> str:
     # kb.profile maps a city's other names after reading the field as text
-    return _CITY_ALIASES.get(text, text.lower() if text.lower() in _CITIES else text)
+    return CITY_ALIASES.get(text, text.lower() if text.lower() in CITIES else text)
 
 
 def _year_map(kind: str):
