@@ -6,7 +6,7 @@ condition of the programs together is a question about the texts: the solver
 literally, and where it is impossible names the conflicting conditions with
 their citations and the smallest split of the programs into groups one
 entity each could hold. Whether *this* organization (or which entity of a
-group) qualifies is the ordinary check (kb.check, per entity).
+group) qualifies is the ordinary check (KnowledgeBase.check, per entity).
 """
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ class Staged:
     ...     with open(staged.path("out.csv"), "w") as f: ...
 
     Leaving the block normally commits; an exception (KeyboardInterrupt and
-    kb.errors.Interrupted included) removes every temporary file.
+    kb.io.errors.Interrupted included) removes every temporary file.
     """
 
     def __init__(self):

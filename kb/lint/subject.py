@@ -1,7 +1,7 @@
 """What a drafting check looks at: one document as encoded and as written.
 
 The numbering checks must see the text as the drafter wrote it, so the source
-is re-split here (kb.texts) rather than read from the encoding, which has
+is re-split here (kb.law.texts) rather than read from the encoding, which has
 already numbered what the text left unnumbered. A bare source text with no
 encoding becomes a Document whose articles and clauses come from the text
 alone, so a draft can be checked before anyone encodes it.

@@ -128,7 +128,7 @@ class KB:
 
     # -- one organization --------------------------------------------------------------
     def check(self, profile, programs: list[str] | None = None, as_of=None) -> Standing:
-        """Every program's status (kb.base.KnowledgeBase.check, the Datalog rules)."""
+        """Every program's status (kb.reasoning.base.KnowledgeBase.check, the Datalog rules)."""
         return Standing(self.base, self.base.check(profile, programs, as_of))
 
     def explain(self, profile, program: str, as_of=None):
@@ -150,7 +150,7 @@ class KB:
         return table(rows, f"What if {what}")
 
     def at_once(self, profile, programs: list[str] | None = None) -> AtOnce:
-        """Whether one entity can hold these programs together; for a group, who holds which (kb.atonce)."""
+        """Whether one entity can hold these programs together; for a group, who holds which (kb.comparison.atonce)."""
         from kb.comparison.atonce import at_once
         return AtOnce(at_once(self.base, profile, programs, catalogue=self.catalogue))
 
@@ -228,7 +228,7 @@ class KB:
 
     # -- versions and revisions ------------------------------------------------------------
     def versions(self, document: str) -> Table:
-        """Every known version of a document (id or program id), kb.versions."""
+        """Every known version of a document (id or program id), kb.law.versions."""
         from kb.law.versions import Versions, document_of_program
         reg = Versions(self.base.facts_dir, document_of_program(self.base.facts_dir, document))
         rows = []
@@ -274,7 +274,7 @@ class KB:
         return "\n".join([*lines, f"wrote {path}"])
 
     def diff(self, old: str, new: str) -> DiffView:
-        """What a revision changes, matched by condition (kb.diff). OLD and NEW are
+        """What a revision changes, matched by condition (kb.revisions.diff). OLD and NEW are
         ``DOC@VERSION`` (``@VERSION`` for the same document), or a version file."""
         from kb.revisions.diff import diff
         old_ref = self._ref(old)
@@ -293,7 +293,7 @@ class KB:
         return profile_from_row(rows.iloc[0].to_dict(), "population", int(rows.index[0]) + 2)
 
     def screen(self, population: pd.DataFrame | str | Path, programs: list[str] | None = None) -> Screening:
-        """Every organization × program, vectorized (kb.screen, the same encoded conditions)."""
+        """Every organization × program, vectorized (kb.screening.screen, the same encoded conditions)."""
         from kb.screening.screen import screen
         with tempfile.TemporaryDirectory(prefix="regkb-") as tmp:
             source = Path(population) if not isinstance(population, pd.DataFrame) else Path(tmp) / "population.csv"
@@ -309,7 +309,7 @@ class KB:
 
     def sweep(self, program: str, condition: str, values: list, population: pd.DataFrame | str | Path) -> Table:
         """敏感性分析: how many organizations qualify, fail or stay undetermined as one
-        figure of a program takes each of ``values`` (kb.sweep; vectorized, as screen)."""
+        figure of a program takes each of ``values`` (kb.screening.sweep; vectorized, as screen)."""
         from kb.screening.sweep import sweep
         with tempfile.TemporaryDirectory(prefix="regkb-") as tmp:
             source = Path(population) if not isinstance(population, pd.DataFrame) else Path(tmp) / "population.csv"
@@ -326,7 +326,7 @@ class KB:
     def impact(self, old: str, new: str, population: pd.DataFrame, explain: int = 6) -> Impact:
         """Who a revision flips: every organization screened under both versions
         (vectorized), and the first ``explain`` flips re-checked with the Datalog
-        rules (kb.diff.impact), which name the conditions responsible."""
+        rules (kb.revisions.flips.impact), which name the conditions responsible."""
         from kb.revisions.diff import diff
         from kb.revisions.flips import impact
         from kb.profile import profile_from_row

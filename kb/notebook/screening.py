@@ -13,7 +13,7 @@ from kb.reasoning.base import KnowledgeBase
 
 
 class Screening(pd.DataFrame):
-    """One row per organization × program (kb.screen's output): status, failed and
+    """One row per organization × program (kb.screening.screen's output): status, failed and
     unknown condition ids, missing fields, discretion."""
     _metadata = ["base", "summary"]
 

@@ -133,7 +133,7 @@ def words(node: Node | None) -> str:
 
 
 def cell_list(text: str) -> list[str]:
-    """A list cell of kb.screen's output (ids joined by kb.vectorized.SEP)."""
+    """A list cell of kb.screening.screen's output (ids joined by kb.screening.results.SEP)."""
     from kb.screening.results import SEP
     return [x for x in text.split(SEP) if x] if text else []
 

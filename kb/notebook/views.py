@@ -202,7 +202,7 @@ class PlanView:
 
 
 class DiffView:
-    """A semantic diff (kb.diff.Diff in ``.result``): ``.changes`` one row per change."""
+    """A semantic diff (kb.revisions.diff.Diff in ``.result``): ``.changes`` one row per change."""
 
     def __init__(self, d):
         self.result = d

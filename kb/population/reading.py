@@ -14,7 +14,7 @@ from kb.profile import load_profile, profile_from_row
 def read_population(path: str | Path, as_of: date | None = None) -> list:
     """Profiles from a directory of YAML/JSON profile files (a group gives its
     entities) or from a CSV (header row 1, organizations from row 2). Raises
-    kb.errors.InputError naming the file or row and the field."""
+    kb.io.errors.InputError naming the file or row and the field."""
     path = Path(path)
     if path.is_dir():
         out = []
