@@ -76,13 +76,8 @@ def markdown() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = markdown()
-    if "--write" in argv:
-        from kb.io.outputs import atomic_write
-        atomic_write(DOC_PATH, text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    from kb.io.outputs import print_or_write
+    return print_or_write(markdown(), DOC_PATH, argv)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
@@ -154,3 +155,14 @@ def atomic_files(files: Iterable[tuple[str | Path, bytes]]) -> list[Path]:
                 raise InputError(str(path), None, f"cannot write ({exc.strerror or exc.__class__.__name__})") from None
             targets.append(Path(path))
     return targets
+
+
+def print_or_write(text: str, path: str | Path, argv: list[str]) -> int:
+    """A generated document's ``main``: print ``text``, or with ``--write`` in
+    ``argv`` write it to ``path`` all or nothing (its directory created)."""
+    if "--write" in argv:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    else:
+        sys.stdout.write(text)
+    return 0

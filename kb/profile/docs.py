@@ -245,14 +245,8 @@ def json_schema(law) -> dict:
 
 def main(argv: list[str]) -> int:
     from kb.law.encoding import load_law
-    text = markdown(load_law())
-    if "--write" in argv:
-        DOC_PATH.parent.mkdir(exist_ok=True)
-        from kb.io.outputs import atomic_write
-        atomic_write(DOC_PATH, text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    from kb.io.outputs import print_or_write
+    return print_or_write(markdown(load_law()), DOC_PATH, argv)
 
 
 if __name__ == "__main__":
