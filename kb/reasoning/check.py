@@ -93,23 +93,27 @@ class Reading:
             return MET
         return UNKNOWN
 
+    def relatives(self, name: str) -> tuple[list[str], list[str]]:
+        """The known fields an unknown ``name`` is at least, and at most (its ≤ axioms)."""
+        v = self.profile.values
+        return ([s for s, m in self.le_pairs if m == name and s in v],
+                [s for m, s in self.le_pairs if m == name and s in v])
+
     def field_bounds(self, name: str) -> tuple:
         """A field's value, or the bounds its relatives give (for wording only:
         the rules decide from the same axioms)."""
         v = self.profile.values
         if name in v:
             return v[name], v[name]
-        los = [v[s] for s, m in self.le_pairs if m == name and s in v]
-        his = [v[s] for m, s in self.le_pairs if m == name and s in v]
-        return (max(los) if los else None), (min(his) if his else None)
+        los, his = self.relatives(name)
+        return (max(v[s] for s in los) if los else None), (min(v[s] for s in his) if his else None)
 
     # -- words ---------------------------------------------------------------
     def figure(self, name: str) -> str | None:
         values = self.profile.values
         if name in values:
             return f"{name} {fmt(values[name])}"
-        los = [s for s, m in self.le_pairs if m == name and s in values]
-        his = [s for m, s in self.le_pairs if m == name and s in values]
+        los, his = self.relatives(name)
         parts = [f"≥ {s} {fmt(values[s])}" for s in los] + [f"≤ {s} {fmt(values[s])}" for s in his]
         return f"{name} unknown, {' and '.join(parts)}" if parts else None
 
@@ -117,18 +121,15 @@ class Reading:
         m, op, t = node.params["measure"], node.params["op"], node.params["value"]
         unit = unit_suffix(node.params.get("unit"), encoded=True)
         values = self.profile.values
-        hi: list = []
+        hi = None   # the most the figure can be, when known
         if m.kind == "field":
             shown = self.figure(m.name)
-            if m.name in values:
-                hi = [values[m.name]]
-            else:
-                hi = [values[s] for mm, s in self.le_pairs if mm == m.name and s in values]
+            hi = self.field_bounds(m.name)[1]
         else:
             b = bounds(m, values, self.profile.as_of, self.field_bounds)
             shown = None
             if b is not None:
-                hi = [b[1]] if b[1] is not None else []
+                hi = b[1]
                 lo_s, hi_s = (fmt(x) if x is not None else "?" for x in b)
                 shown = (f"{m.describe()} = {lo_s}" if b[0] == b[1]
                          else f"{m.describe()} between {lo_s} and {hi_s}")
@@ -142,8 +143,8 @@ class Reading:
             if ready is not None and ready <= self.profile.as_of:
                 ready = None
             return f"{shown} < {fmt(t)}{unit}" + (f"; reached on {ready}" if ready else "")
-        if status == FAILED and op in (">=", ">") and hi:
-            gap = t - min(hi)
+        if status == FAILED and op in (">=", ">") and hi is not None:
+            gap = t - hi
             more = f"; short by {fmt(gap)}{unit}" if gap > 0 else ""
             return f"{shown} < {fmt(t)}{unit}{more}" if op == ">=" else f"{shown} ≤ {fmt(t)}{unit}"
         if status == MET:
