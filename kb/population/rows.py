@@ -27,9 +27,8 @@ def decimal_text(value: Fraction | int) -> str:
         k += 1
     if d != 1:
         return f"{value.numerator}/{value.denominator}"
-    text = f"{value.numerator * 10 ** k // value.denominator:0{k + 1}d}"
     sign = "-" if value < 0 else ""
-    text = text.lstrip("-")
+    text = f"{abs(value.numerator) * 10 ** k // value.denominator:0{k + 1}d}"   # the digits of |value|
     return f"{sign}{text[:-k]}.{text[-k:]}".rstrip("0").rstrip(".")
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -145,14 +144,10 @@ def chinese(n: int, two: bool = True) -> str:
 
 
 def _decimal(value: Fraction) -> str | None:
-    if value.denominator == 1:
-        return str(value.numerator)
-    d = value.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    return format(Decimal(value.numerator) / Decimal(value.denominator), "f").rstrip("0") if d == 1 else None
+    """The exact decimal text of ``value`` (kb.population's decimal_text), or None where none is finite."""
+    from kb.population.rows import decimal_text   # here: kb.population.rows loads pandas
+    text = decimal_text(value)
+    return None if "/" in text else text
 
 
 def rewrite(fig: Figure, new_value: Fraction) -> str:
