@@ -20,7 +20,7 @@ from kb.law.fields import (ENUM_ZH, PROGRAM_IDS, RECORDS, enum_value, enum_value
                            item_kind)
 from kb.profile.records import CreditEvent, Designation, Revocation
 
-_YEAR = range(1900, 2101)
+_YEAR = range(FIRST_DAY.year, LAST_DAY.year + 1)   # a year map names the years a date may hold
 
 
 @dataclass
