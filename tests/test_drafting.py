@@ -2,7 +2,7 @@
 
 Texts: 成都 征求意见稿 第六条 运营条件（一）「楼宇经济园建筑总面积在 8 千平方米以上」; 北京平台 第八条
 「单位、企业或法人代表在申请受理截止日期前三年内，不得存在下列情况」 and 第五条（六）「无不良信用记录」,
-第五条（七）「本科及以上学历和中级及以上技术职称专业人员的比例占80％以上」. Every test writes into a
+第五条（六）「本科及以上学历和中级及以上技术职称专业人员的比例占80％以上」. Every test writes into a
 copy of facts/ (--facts), never into the repository's.
 """
 from __future__ import annotations
@@ -113,7 +113,7 @@ def test_set_a_window_in_chinese_numerals_and_the_readings_that_share_its_words(
 
 
 def test_set_a_percentage_keeps_its_writing(facts, capsys):
-    # 第五条（七） 占80％以上 → 75%: the full-width ％ stays
+    # 第五条（六） 占80％以上 → 75%: the full-width ％ stays
     assert run(capsys, "draft", "new", "beijing.platform", "--id", "share-75", "--facts", str(facts))[0] == 0
     code, out, err = run(capsys, "draft", "set", "beijing.platform@share-75", "beijing.platform/staff_qualification_share",
                          "75%", "--facts", str(facts))
