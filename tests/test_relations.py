@@ -139,14 +139,16 @@ def test_北京平台第五条七_公益20_equivalent_贵阳第五条四_20以�
 
 def test_成都基地第六条二_无违法违纪无不良信用_不限期_dominates_北京平台第五条六_read_with_第八条三年(logic):
     # the same kinds of record of the unit and its legal representative; 成都基地 第六条（二） states no
-    # window (ever), 北京平台 第五条（六） is read with 第八条's 三年内 (switch
-    # beijing_platform_credit_window, default three_years): a record four years old bars only in 成都
+    # window (ever: switch chengdu_base_record_window, default unbounded), 北京平台 第五条（六） is read
+    # with 第八条's 三年内 (switch beijing_platform_credit_window, default three_years): a record four
+    # years old bars only in 成都
     assert_relation(logic, "chengdu.base/clean_record", "beijing.platform/clean_credit", "dominates")
 
 
 def test_成都基地第六条二_still_dominates_北京平台第五条六_when_both_read_without_window():
     # 无违法违纪行为、无不良信用记录 is read to include false materials (违纪), which 北京平台
-    # 第五条（六）无不良信用记录 does not name: the window alone is not the difference
+    # 第五条（六）无不良信用记录 does not name (its encoding leaves them to 第十四条（一）): the window
+    # alone is not the difference (成都 read unbounded too: chengdu_base_record_window's default)
     kb = knowledge_base(beijing_platform_credit_window="unbounded")
     lg = Logic(kb, load_catalogue(kb))
     r = assert_relation(lg, "chengdu.base/clean_record", "beijing.platform/clean_credit", "dominates")
@@ -193,7 +195,8 @@ def test_北京基地第六条五_each_rule_compared_with_成都基地第六条�
 
 
 def test_北京基地第六条八_8名本科或中级职称_takes_part_at_condition_level(logic):
-    # 第六条（八）具有本科及以上学历或中级及以上职称的专业服务人员不少于8人 counts the same persons
+    # 第六条（八）为小微企业服务的人员中，本科及以上学历和中级及以上技术职称人员不少于8人 (read, as
+    # its encoding says, as persons with either qualification, each counted once) counts the same persons
     # as 北京平台 第五条（六）'s 80% and 贵阳 第五条（五）'s 大专 80% (本科 ⊆ 大专); alone neither
     # implies the other: 8 qualified among 100 staff is 8%, and 1 of 1 is 100% but 1 person
     rels = condition_relations(logic, ["beijing.platform", "guiyang.platform", "beijing.base"], ["staff"])
