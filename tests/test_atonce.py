@@ -98,7 +98,9 @@ def test_cli_at_once_bad_input_exits_2_with_nothing_on_stdout(tmp_path):
 
 
 def test_六个项目_注册地_conflict_stated_once_with_its_pairs_by_city(kb):
-    # 北京 第五条（二）/第五条（一）/第六条（一）注册在北京市, 贵阳 第三条, 成都 第四条（一）/第六条（一）在本市登记:
+    # 北京服务站 第五条（二）注册在北京市, 北京平台 第五条（一）/北京基地 第六条（一）注册地在本市, 贵阳 第三条
+    # (implied by 市级示范平台 and 本地区: switch guiyang_locality, default required), 成都 第四条（一）/
+    # 第六条（一）在本市行政区域内登记: 3×1 + 3×2 + 1×2 =
     # eleven pairs of conditions, one reason (one entity, one place of registration), three pairs of cities
     data = at_once(kb, ORGS / "group-jingrong.yaml")
     (reason,) = data["reasons"]
