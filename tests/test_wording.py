@@ -28,6 +28,10 @@ def test_a_failing_figure_never_reads_as_meeting_the_threshold():
     # 0.8999 fails 不低于90%: shown rounded down it stays below 90%
     assert rounded_percent(Fraction("0.8999")) == "89.9%"
     assert rounded_percent(Fraction("0.9001"), "up") == "90.1%"   # fails 不超过90%
+    # 北京平台 第五条（六）…比例占80％以上 among 14 service staff: 11 qualified is 78.57…% and fails,
+    # 12 is 85.71…% and meets it; the failing share reads below 80%, never as 80%
+    assert Fraction(11, 14) < Fraction(8, 10) <= Fraction(12, 14)
+    assert rounded_percent(Fraction(11, 14)) == "78.5%" and rounded_percent(Fraction(12, 14)) == "85.7%"
     assert failing_symbol(">=") == "<" and failing_symbol(">") == "≤"
     assert failing_symbol("<=") == ">" and failing_symbol("<") == "≥"
     assert unit_suffix("share") == "" and unit_suffix(None) == ""
