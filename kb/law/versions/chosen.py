@@ -69,10 +69,10 @@ def choose(kb, versions: dict[str, Any] | None, as_of: date | None) -> tuple[lis
     wanted: dict[str, Any] = {}
     for name, key in (versions or {}).items():
         wanted[document_of_program(kb.facts_dir, name)] = Path(key) if isinstance(key, Path) else key
+    named = set(wanted)   # the documents asked for by name, before as_of adds the rest
     if as_of is not None:
         for doc in docs:
             wanted.setdefault(doc.id, as_of)
-    named = {document_of_program(kb.facts_dir, name) for name in versions or {}}
     chosen: dict[str, Version] = {}
     for doc_id, key in wanted.items():
         registry = Versions(kb.facts_dir, doc_id)
