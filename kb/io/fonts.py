@@ -17,9 +17,8 @@ def use_cjk_font() -> str:
     and return its family name."""
     import matplotlib
     from matplotlib import font_manager
-    import mplfonts
 
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    path = font_path()
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
     matplotlib.rcParams["font.family"] = "sans-serif"
@@ -29,6 +28,7 @@ def use_cjk_font() -> str:
 
 
 def font_path() -> Path:
+    """The font file mplfonts ships."""
     import mplfonts
     return Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
 
