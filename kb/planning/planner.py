@@ -51,6 +51,7 @@ from kb.io.errors import InputError
 from kb.planning.calls import CALL_MONTH, PROCESSING_MONTHS
 from kb.planning.limits import Limits
 from kb.planning.model import EntityModel
+from kb.planning.options import RANGES
 from kb.planning.cheapest import Cheapest
 from kb.planning.readback import Readback
 from kb.planning.records import Limit, PartialTarget
@@ -70,11 +71,12 @@ class Planner(Schedule, Solve, Readback, Cheapest, Limits):
     def __init__(self, kb, profile, targets: list[str] | None = None, horizon: int = DEFAULT_HORIZON,
                  timeout: float = DEFAULT_TIMEOUT, call_month: int = CALL_MONTH,
                  processing_months: int = PROCESSING_MONTHS):
-        if not isinstance(horizon, int) or isinstance(horizon, bool) or not 0 <= horizon <= 50:
-            raise InputError("--horizon", None, f"expected a whole number of years from 0 to 50, got {horizon!r}")
-        self.timeout = _number(timeout, "--timeout", 0.1, 3600, (int, float))
-        self.call_month = _number(call_month, "--call-month", 1, 12)
-        self.processing_months = _number(processing_months, "--processing-months", 0, 60)
+        low, high = RANGES["horizon"]
+        if not isinstance(horizon, int) or isinstance(horizon, bool) or not low <= horizon <= high:
+            raise InputError("--horizon", None, f"expected a whole number of years from {low} to {high}, got {horizon!r}")
+        self.timeout = _number(timeout, "--timeout", *RANGES["timeout"], (int, float))
+        self.call_month = _number(call_month, "--call-month", *RANGES["call_month"])
+        self.processing_months = _number(processing_months, "--processing-months", *RANGES["processing_months"])
         self.kb = kb
         self.profile = profile
         self.targets = kb.program_ids(targets, "--target")
