@@ -117,14 +117,16 @@ def timeline_png(plan: Plan, steps: list[Step] | None = None, title: str | None 
         n = len(s.changes)
         extra = f"; {n} change{'s' if n != 1 else ''}" if n else ""
         ax.text(day + timedelta(days=12), y + 0.12, f"{i + 1}. {s.name}{who}\n{day}{extra}",
-                fontsize=8, va="center")
+                fontsize=8, va="center", zorder=4,
+                # an arrow between two other steps may cross this label: it passes behind
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
     for s in steps:
         for source in s.after:
             a = (source, s.entity)
             if a in row:
                 src = next(x for x in steps if (x.program, x.entity) == a)
                 ax.annotate("", xy=(s.earliest, row[s.program, s.entity]), xytext=(src.earliest, row[a]),
-                            arrowprops={"arrowstyle": "->", "color": "#6a1b9a", "lw": 1})
+                            arrowprops={"arrowstyle": "->", "color": "#6a1b9a", "lw": 1}, zorder=2)
     ax.set_ylim(-0.8, len(steps) + 0.6)
     ax.set_xlim(as_of - timedelta(days=30), end + timedelta(days=200))
     ax.set_yticks([])
