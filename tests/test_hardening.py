@@ -190,6 +190,11 @@ def test_argparse_errors_are_one_line_not_doubled(capsys):
     (["plan", GOOD, "--horizon", "99999"], "--horizon: expected a whole number"),
     (["plan", GOOD, "--horizon", "9" * 5000], "--horizon: expected a whole number"),
     (["plan", GOOD, "--horizon", "²"], "--horizon: expected a whole number"),
+    # the same guard on every whole-number option, not only the planner's
+    (["population", "--size", "9" * 5000, "--out", "never-written.csv"], "--size: expected a whole number"),
+    (["population", "--seed", "²", "--size", "1", "--out", "never-written.csv"], "--seed: expected a whole number"),
+    (["serve", "--port", "9" * 5000], "--port: expected a port number"),
+    (["serve", "--port", "²"], "--port: expected a port number"),
     (["check", GOOD, "--version", HERE / "version_list.yaml"], "version.document: expected the document id"),
     (["check", GOOD, "--version", "beijing.platform@2017", "--version", "beijing.platform@2019"],
      "a second version of beijing.sme-service-platform"),

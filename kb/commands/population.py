@@ -18,14 +18,6 @@ def add_arguments(p) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="output: .csv, or .parquet (needs pyarrow)")
 
 
-def _whole(text: str, option: str, low: int, high: int) -> int:
-    from kb.io.errors import InputError
-    text = str(text).strip()
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
-        raise InputError(option, None, f"expected a whole number from {low:,} to {high:,}, got {text!r}")
-    return int(text)
-
-
 def frame(size: int, seed: int, as_of: str, cities: list[str] | None):
     """``size`` rows of the seeded population, keeping only the cities asked for."""
     import pandas as pd
@@ -48,11 +40,11 @@ def frame(size: int, seed: int, as_of: str, cities: list[str] | None):
 
 
 def run(args) -> str:
-    from kb.io.options import parse_date
+    from kb.io.options import parse_date, whole
     from kb.io.errors import InputError
     from kb.io.outputs import atomic_write, check_output
-    size = _whole(args.size, "--size", 1, 10_000_000)
-    seed = _whole(args.seed, "--seed", 0, 2 ** 32 - 1)
+    size = whole(args.size, "--size", 1, 10_000_000)
+    seed = whole(args.seed, "--seed", 0, 2 ** 32 - 1)
     as_of = parse_date(args.as_of).isoformat()
     out = check_output(args.out)
     suffix = out.suffix.lower()

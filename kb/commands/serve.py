@@ -11,10 +11,12 @@ def add_arguments(p) -> None:
 
 def run(args) -> str:
     from kb.io.errors import InputError
+    from kb.io.options import whole
     from kb.web.app import serve
-    port = str(args.port).strip()
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise InputError("--port", None, f"expected a port number 1-65535, got {args.port!r}")
+    try:
+        port = whole(args.port, "--port", 1, 65535)
+    except InputError:   # the same check; the message names what a port is
+        raise InputError("--port", None, f"expected a port number 1-65535, got {str(args.port)[:40]!r}") from None
     print(f"regkb: serving http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
     serve(args.host, int(port))
     return ""

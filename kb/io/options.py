@@ -33,8 +33,9 @@ def parse_switches(items: list[str] | None) -> dict[str, str]:
 def whole(text: str, option: str, low: int, high: int) -> int:
     text = str(text).strip()
     # a length bound first: int() of thousands of digits raises rather than answers
-    if not text.isascii() or not text.isdigit() or len(text) > 4 or not low <= int(text) <= high:
-        raise InputError(option, None, f"expected a whole number from {low} to {high}, got {text!r}")
+    too_long = len(text.lstrip("0")) > len(str(high))
+    if not text.isascii() or not text.isdigit() or too_long or not low <= int(text) <= high:
+        raise InputError(option, None, f"expected a whole number from {low:,} to {high:,}, got {text[:40]!r}")
     return int(text)
 
 
