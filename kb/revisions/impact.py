@@ -64,16 +64,12 @@ STATE = ("met", "failed", "unknown")
 
 def _discretion(outcome, tops) -> dict[str, np.ndarray]:
     """condition id → failed but left to the authority's discretion (a general 一般应 condition,
-    or one a relaxation covers for the organization's sponsor), as kb/screening/vectorized.py's screen columns."""
-    sponsor = outcome.t.cat("sponsor")
-    out = {}
-    for top in tops:
-        mask = np.zeros(outcome.t.n, bool)
-        if top.id in outcome.ev.relax:
-            mask |= sponsor.isin(outcome.ev.relax[top.id])
-        if top.strength == "general":
-            mask |= True
-        out[top.id] = mask & outcome.failed[top.id]
+    or one a relaxation covers for the organization's sponsor), as the screen's discretion column
+    (kb/screening/results.py discretion)."""
+    from kb.screening.results import discretion
+    out = {top.id: np.zeros(outcome.t.n, bool) for top in tops}
+    for cid, _, mask in discretion(outcome, tops):
+        out[cid] = out[cid] | mask
     return out
 
 

@@ -84,13 +84,7 @@ def program_columns(out, program: str) -> dict[str, Column]:
         labels.append(SEP.join(dict.fromkeys(names)))
     cols["missing"] = Column(pair, labels)
     # discretion of failed conditions: relaxable (for the sponsors an exception names) beats general
-    sponsor = out.t.cat("sponsor")
-    entries = []
-    for top in tops:
-        if top.id in out.ev.relax:
-            entries.append((top.id, "relaxable", out.failed[top.id] & sponsor.isin(out.ev.relax[top.id])))
-        if top.strength == "general":
-            entries.append((top.id, "general", out.failed[top.id]))
+    entries = discretion(out, tops)
     matrix = np.column_stack([m for _, _, m in entries]) if entries else np.zeros((n, 0), bool)
     codes, rows = _codes(matrix)
     labels = []
@@ -102,3 +96,18 @@ def program_columns(out, program: str) -> dict[str, Column]:
         labels.append(SEP.join(f"{cid}={kind}" for cid, kind in found.items()))
     cols["discretion"] = Column(codes, labels)
     return cols
+
+
+def discretion(out, tops) -> list[tuple[str, str, np.ndarray]]:
+    """(condition id, "relaxable" or "general", where it failed but is left to the
+    authority) for the top-level conditions ``tops``: relaxable for the sponsors a
+    relaxation names, general (一般应) wherever it failed. The screen's discretion
+    column and the population impact (kb/revisions/impact.py) both read this."""
+    sponsor = out.t.cat("sponsor")
+    entries = []
+    for top in tops:
+        if top.id in out.ev.relax:
+            entries.append((top.id, "relaxable", out.failed[top.id] & sponsor.isin(out.ev.relax[top.id])))
+        if top.strength == "general":
+            entries.append((top.id, "general", out.failed[top.id]))
+    return entries
