@@ -63,9 +63,7 @@ def impact(old_kb, new_kb, profiles: list, programs: list[str], links: dict[str,
     for p in programs:
         new_ids = {n.id for n in new_kb.programs[p].conditions}
         present[p] = ({_to_new(n.id, links, new_ids) for n in old_kb.programs[p].conditions}, new_ids)
-    doc = old_kb.programs[programs[0]].document.id if programs else None
-    partial = tuple(bool(kb.versions.get(doc) and kb.versions[doc].partial) for kb in (old_kb, new_kb))
-    gaps = {n.id: n.params["label"] for kb in (old_kb, new_kb) for n in kb.nodes.values() if n.kind == "unknown"}
+    partial, gaps = known_parts(old_kb, new_kb, programs)
     transitions = {p: Counter() for p in programs}
     flips, discretion = [], []
     for profile in profiles:
@@ -81,6 +79,15 @@ def impact(old_kb, new_kb, profiles: list, programs: list[str], links: dict[str,
                                        failure_kind(_hard(r_new), partial[1]), why()))
     return Impact(population, len(profiles), as_of.isoformat() if as_of else None, programs,
                   transitions, flips, discretion)
+
+
+def known_parts(old_kb, new_kb, programs: list[str]) -> tuple[tuple[bool, bool], dict[str, str]]:
+    """Whether the old and the new text of the programs' document are known only in part
+    (kb/law/versions/), and the labels of the unknown parts (``unknown`` nodes) of either."""
+    doc = old_kb.programs[programs[0]].document.id if programs else None
+    partial = tuple(bool(kb.versions.get(doc) and kb.versions[doc].partial) for kb in (old_kb, new_kb))
+    gaps = {n.id: n.params["label"] for kb in (old_kb, new_kb) for n in kb.nodes.values() if n.kind == "unknown"}
+    return partial, gaps
 
 
 def failure_kind(hard: bool, partial: bool) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.revisions.flips import Flip, Impact, failure_kind
+from kb.revisions.flips import Flip, Impact, failure_kind, known_parts
 from kb.io.errors import InputError
 
 
@@ -113,12 +113,9 @@ def population_impact(old_kb, new_kb, source: str | Path, programs: list[str], l
     to_new = lambda cid, p: cid if cid in new_ids[p] else links.get(cid, cid)
     labels = {c.id: c.citation for p in programs for kb_ in (old_kb, new_kb)
               for c in kb_.programs[p].conditions}
-    doc = old_kb.programs[programs[0]].document.id if programs else None
+    partial, gaps = known_parts(old_kb, new_kb, programs)
     # a condition a partial text does not hold is not known there, not absent (kb/law/versions/)
-    absent_word = tuple("not_known" if (kb_.versions.get(doc) and kb_.versions[doc].partial) else "absent"
-                        for kb_ in (old_kb, new_kb))
-    gaps = {n.id: n.params["label"] for kb_ in (old_kb, new_kb) for n in kb_.nodes.values() if n.kind == "unknown"}
-    partial = tuple(w == "not_known" for w in absent_word)
+    absent_word = tuple("not_known" if p else "absent" for p in partial)
     discretion: list[Flip] = []
     transitions = {p: Counter() for p in programs}
     by_condition = {p: Counter() for p in programs}
