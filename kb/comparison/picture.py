@@ -76,7 +76,9 @@ def draw(data: dict[str, Any]) -> bytes:
         for j, label in enumerate(line):
             s = scores[i, j]
             color = "white" if not np.isnan(s) and s > 0.75 else "#333333"
-            ax.text(j, i, label, ha="center", va="center", fontsize=8.5, color=color)
+            # a cell holds about 12 characters at 8.5 pt; a longer label (two figures) shrinks to fit
+            size = 8.5 if len(label) <= 12 else 8.5 * 12 / len(label)
+            ax.text(j, i, label, ha="center", va="center", fontsize=size, color=color)
     for i in range(1, len(rows)):
         if data["topics"][i] != data["topics"][i - 1]:
             ax.axhline(i - 0.5, color="white", linewidth=2.5)
