@@ -122,8 +122,14 @@ class KnowledgeBase:
         entities = getattr(profile, "entities", None)
         trees = []
         for entity in entities or [profile]:
-            reading = self.read(entity)
-            root = Node(id=prog.id, kind="all", program=prog.id, citation=self.program_citation(prog),
-                        children=prog.conditions, gloss=prog.name)
-            trees.append(reading.explain(root))
+            trees.append(self.explain_reading(self.read(entity), program))
         return trees if entities else trees[0]
+
+    def explain_reading(self, reading: Reading, program: str) -> ExplainNode:
+        """The derivation tree of one program from conclusions already read
+        (a check's reading), so a page showing every program's tree asks the
+        engine once, not once more per program."""
+        prog = self.programs[program]
+        root = Node(id=prog.id, kind="all", program=prog.id, citation=self.program_citation(prog),
+                    children=prog.conditions, gloss=prog.name)
+        return reading.explain(root)

@@ -85,16 +85,15 @@ def matrix(results: list[dict], programs: list[dict]) -> list[dict]:
 
 def results_context(options: Options, profile: dict) -> dict:
     from kb.reasoning.report import tree_text
-    data = service.check(options, profile)
+    report = service.checked(options, profile)
+    data = report.to_json()
     kb = service.knowledge_base(options)
     programs = {p["id"]: p for p in service.programs(options)}
     trees: dict[str, str] = {}
-    loaded = service.load(profile, options, "form")
-    if not getattr(loaded, "entities", None):
+    if None in report.readings:   # one organization (a group's trees are not shown)
+        reading = report.readings[None]
         for r in data["results"]:
-            t = kb.explain(loaded, r["program"], options.as_of)
-            t = t if isinstance(t, list) else [t]
-            trees[r["program"]] = "\n\n".join(tree_text(x) for x in t)
+            trees[r["program"]] = tree_text(kb.explain_reading(reading, r["program"]))
     text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False)
     return {"data": data, "programs": programs, "matrix": matrix(data["results"], list(programs.values())),
             "cities": CITY_ZH, "status_zh": STATUS_ZH, "trees": trees,

@@ -116,10 +116,14 @@ def load(data: Any, options: Options, source: str = "request body"):
     return profile_from_dict(data, source=source, as_of=options.as_of)
 
 
-def check(options: Options, profile: Any) -> dict:
+def checked(options: Options, profile: Any):
+    """The check report itself (typed; its readings let a page explain without asking again)."""
     kb = knowledge_base(options)
-    report = kb.check(load(profile, options), kb.program_ids(options.all("program") or None), options.as_of)
-    return report.to_json()
+    return kb.check(load(profile, options), kb.program_ids(options.all("program") or None), options.as_of)
+
+
+def check(options: Options, profile: Any) -> dict:
+    return checked(options, profile).to_json()
 
 
 def explain(options: Options, profile: Any) -> Any:
