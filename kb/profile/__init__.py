@@ -24,8 +24,8 @@ from kb.profile.rows import flatten_row, profile_from_row
 # population generator, so both read cells alike
 from kb.profile.reader import CITIES, CITY_ALIASES
 from kb.profile.rows import read_cell
-from kb.profile.values import ReadContext, convert_value
+from kb.profile.values import YEARS, ReadContext, convert_value
 
 __all__ = ["load_profile", "profile_from_dict", "check_attest_keys", "flatten_row", "profile_from_row", "Profile",
            "Group", "CreditEvent", "Designation", "Revocation", "FIELDS", "CITIES", "CITY_ALIASES",
-           "read_cell", "convert_value", "ReadContext"]
+           "read_cell", "convert_value", "ReadContext", "YEARS"]

@@ -20,7 +20,7 @@ from kb.law.fields import (ENUM_ZH, PROGRAM_IDS, RECORDS, enum_value, enum_value
                            item_kind)
 from kb.profile.records import CreditEvent, Designation, Revocation
 
-_YEAR = range(FIRST_DAY.year, LAST_DAY.year + 1)   # a year map names the years a date may hold
+YEARS = range(FIRST_DAY.year, LAST_DAY.year + 1)   # a year map names the years a date may hold
 
 
 @dataclass
@@ -190,7 +190,7 @@ def _year_map(ctx: ReadContext, name: str, value: Any) -> dict[int, Fraction]:
         year = key if isinstance(key, int) and not isinstance(key, bool) else \
             int(ascii_digits(key.strip())) if isinstance(key, str) and key.strip().isdecimal() \
             and len(key.strip()) == 4 else None
-        if year not in _YEAR:
+        if year not in YEARS:
             ctx.fail(f"{name}.{key}", f"expected a year such as 2023 as key, got {_show(key)}")
         if year in out:
             ctx.fail(f"{name}.{key}", f"year {year} is given twice")

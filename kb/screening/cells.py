@@ -24,9 +24,8 @@ import pandas as pd
 from kb.io.errors import InputError
 from kb.law.fields import FIELDS, RECORDS, item_kind
 # the profile reader's per-value parsing (kb.profile exports these private names for this use)
-from kb.profile import CITIES, CITY_ALIASES, ReadContext, convert_value, read_cell
+from kb.profile import CITIES, CITY_ALIASES, YEARS, ReadContext, convert_value, read_cell
 
-_YEARS = range(1900, 2101)   # as kb.profile reads a year key
 
 
 class _Bad(Exception):
@@ -162,7 +161,7 @@ def _year_maps(texts: list[str]) -> tuple[list, np.ndarray, tuple]:
     if slow:
         entries[~from_fast] = [pair for i in sorted(slow) for pair in slow[i]]
     # what the profile reader checks, for the fast cells: years in range, none twice
-    bad_year = (entries[:, 0] < _YEARS.start) | (entries[:, 0] >= _YEARS.stop)
+    bad_year = (entries[:, 0] < YEARS.start) | (entries[:, 0] >= YEARS.stop)
     ok[np.unique(at[bad_year])] = False
     key = at * 10000 + entries[:, 0]
     dup = np.zeros(key.size, dtype=bool)
